@@ -193,3 +193,68 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Reflection engine: the model provider --------------------------------------------------
+# Any OpenAI-compatible server works; with neither variable set the offline analyzer answers.
+OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")
+# "openai" or "offline" forces a provider; blank chooses by the two variables above.
+REFLECT_PROVIDER = env_str("REFLECT_PROVIDER", "")
+# The model configuration lives here, not in code: models are retired every few months.
+REFLECT_MODEL = env_str("REFLECT_MODEL", "gpt-5.6")
+# A cheaper model may read the parts of a large corpus; the main model always synthesises.
+REFLECT_MAP_MODEL = env_str("REFLECT_MAP_MODEL", "") or REFLECT_MODEL
+# Default reasoning effort when a person does not choose one.
+REFLECT_EFFORT = env_str("REFLECT_EFFORT", "medium")
+# Input + output tokens one request may hold (gpt-5.6 reads about 922k input tokens).
+REFLECT_CONTEXT_TOKENS = env_int("REFLECT_CONTEXT_TOKENS", 922_000)
+# Room kept for reasoning + visible output; also the output limit sent with each call.
+REFLECT_OUTPUT_RESERVE_TOKENS = env_int("REFLECT_OUTPUT_RESERVE_TOKENS", 25_000)
+# "chat" (Chat Completions) works on every compatible server; "responses" is OpenAI's newer API.
+REFLECT_API_STYLE = env_str("REFLECT_API_STYLE", "chat")
+# Known quirks of a backend (role names, output-limit parameter): openai, vllm, ollama,
+# llamacpp, lmstudio. See reflect/reasoning/client.py.
+REFLECT_BACKEND_PROFILE = env_str("REFLECT_BACKEND_PROFILE", "openai")
+# JSON object merged over the built-in price table (USD per 1M tokens), e.g.
+# {"my-model": {"input": 1.0, "cached_input": 0.1, "output": 4.0}}.
+REFLECT_PRICES = env_str("REFLECT_PRICES", "")
+# Seconds one model request may take before it counts as a (retryable) timeout.
+REFLECT_REQUEST_TIMEOUT = env_float("REFLECT_REQUEST_TIMEOUT", 600.0)
+# The SDK retries without an idempotency key (a retried create may be billed twice): keep small.
+REFLECT_SDK_MAX_RETRIES = env_int("REFLECT_SDK_MAX_RETRIES", 2)
+# The task owns the longer backoff: retries of a reflection after a transient failure.
+REFLECT_TASK_MAX_RETRIES = env_int("REFLECT_TASK_MAX_RETRIES", 5)
+# First task retry waits about this long, doubling each time (with jitter) up to the maximum.
+REFLECT_RETRY_BACKOFF_SECONDS = env_float("REFLECT_RETRY_BACKOFF_SECONDS", 30.0)
+REFLECT_RETRY_BACKOFF_MAX_SECONDS = env_float("REFLECT_RETRY_BACKOFF_MAX_SECONDS", 900.0)
+# One task run must outlive a whole request with its SDK retries; finished parts are kept, so a
+# run stopped by the limit resumes where it was.
+REFLECT_SOFT_TIME_LIMIT = env_int("REFLECT_SOFT_TIME_LIMIT", 2 * 3600)
+REFLECT_HARD_TIME_LIMIT = env_int("REFLECT_HARD_TIME_LIMIT", REFLECT_SOFT_TIME_LIMIT + 300)
+# A running reflection whose worker has not reported for this long is presumed dead and may be
+# claimed again; no live task outlives its hard time limit.
+REFLECT_CLAIM_STALE_SECONDS = env_int("REFLECT_CLAIM_STALE_SECONDS", REFLECT_HARD_TIME_LIMIT + 60)
+
+if REFLECT_PROVIDER not in {"", "openai", "offline"}:
+    raise ImproperlyConfigured("REFLECT_PROVIDER must be blank, openai or offline")
+if REFLECT_EFFORT not in {"low", "medium", "high"}:
+    raise ImproperlyConfigured("REFLECT_EFFORT must be low, medium or high")
+if REFLECT_API_STYLE not in {"chat", "responses"}:
+    raise ImproperlyConfigured("REFLECT_API_STYLE must be chat or responses")
+if REFLECT_BACKEND_PROFILE not in {"openai", "vllm", "ollama", "llamacpp", "lmstudio"}:
+    raise ImproperlyConfigured(
+        "REFLECT_BACKEND_PROFILE must be openai, vllm, ollama, llamacpp or lmstudio"
+    )
+if REFLECT_OUTPUT_RESERVE_TOKENS >= REFLECT_CONTEXT_TOKENS:
+    raise ImproperlyConfigured("REFLECT_OUTPUT_RESERVE_TOKENS must be below REFLECT_CONTEXT_TOKENS")
+if REFLECT_SOFT_TIME_LIMIT <= REFLECT_REQUEST_TIMEOUT * (REFLECT_SDK_MAX_RETRIES + 1):
+    raise ImproperlyConfigured(
+        "REFLECT_SOFT_TIME_LIMIT must exceed REFLECT_REQUEST_TIMEOUT × (REFLECT_SDK_MAX_RETRIES + 1)"
+    )
+if REFLECT_HARD_TIME_LIMIT <= REFLECT_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("REFLECT_HARD_TIME_LIMIT must exceed REFLECT_SOFT_TIME_LIMIT")
+if REFLECT_HARD_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured(
+        "REFLECT_VISIBILITY_TIMEOUT must exceed REFLECT_HARD_TIME_LIMIT, or a running reflection "
+        "would be delivered to a second worker"
+    )
