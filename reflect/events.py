@@ -1,7 +1,6 @@
-"""Live events for the browser: workers publish, the web process relays (SSE or polling).
+"""Live events from workers to browsers, over Redis pub/sub.
 
-One Redis pub/sub channel per user. Publishing is best effort: the database is the source of
-truth, an event only says "look again", so a Redis outage must never fail the work itself.
+Publishing never raises: a lost event only delays a page until its next poll.
 """
 
 import json
@@ -10,22 +9,25 @@ import logging
 import redis
 from django.conf import settings
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
+_client: redis.Redis | None = None
 
 
-def channel(user_id: int) -> str:
+def channel_for(user_id: int) -> str:
     return f"reflect:user:{user_id}"
 
 
-def publish(user_id: int, event: dict) -> None:
-    """Publish `event` (JSON-serialisable, with a "type") to the user's channel; never raise."""
-    try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+def client() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=2
         )
-        try:
-            client.publish(channel(user_id), json.dumps(event))
-        finally:
-            client.close()
-    except Exception as exc:  # noqa: BLE001 - a lost event is acceptable, a failed task is not
-        log.warning("could not publish %s event for user %s: %s", event.get("type"), user_id, exc)
+    return _client
+
+
+def publish(user_id: int, event: dict) -> None:
+    try:
+        client().publish(channel_for(user_id), json.dumps(event))
+    except redis.RedisError as error:
+        logger.warning("could not publish %s event: %s", event.get("type"), error)
