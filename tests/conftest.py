@@ -1,9 +1,19 @@
+import os
 from pathlib import Path
 
 import pytest
 
+from reflect.celery import app as celery_app
+
+from .workers import Worker
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+# Each test run gets its own queue so concurrent runs (or a developer's `make run`) on the
+# same Redis never take each other's tasks.
+TEST_QUEUE = f"reflect-test-{os.getpid()}"
+celery_app.conf.task_default_queue = TEST_QUEUE
 
 
 @pytest.fixture(scope="session")
@@ -13,7 +23,71 @@ def corpus() -> Path:
     return SHARED_CORPUS
 
 
+@pytest.fixture(scope="session")
+def session_media_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media_root(settings, session_media_root):
+    """Uploads go to a temporary folder shared with any worker process the test starts."""
+    settings.MEDIA_ROOT = session_media_root
+    return session_media_root
+
+
+@pytest.fixture
+def redis_client():
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+@pytest.fixture
+def queued_tasks(redis_client):
+    """Names of the tasks waiting on this run's queue, oldest first; the queue is emptied
+    before the test so only its own tasks show."""
+    import json
+
+    redis_client.delete(TEST_QUEUE)
+
+    def read() -> list[tuple[str, list]]:
+        messages = [json.loads(m) for m in redis_client.lrange(TEST_QUEUE, 0, -1)]
+        return [
+            (m["headers"]["task"], json.loads(__import__("base64").b64decode(m["body"]))[0])
+            for m in reversed(messages)
+        ]
+
+    yield read
+    redis_client.delete(TEST_QUEUE)
+
+
+@pytest.fixture
+def start_worker(tmp_path, session_media_root, redis_client):
+    """Start real Celery worker processes: `start_worker(env={...}, concurrency=1)`.
+
+    Each consumes this run's queue against real Redis and the test database (use with
+    `@pytest.mark.django_db(transaction=True)` so the worker sees committed rows); `env`
+    overrides the worker's environment (for example OPENAI_BASE_URL of a stub server).
+    Workers are stopped after the test; `.kill()` SIGKILLs one mid-task.
+    """
+    redis_client.delete(TEST_QUEUE)
+    workers: list[Worker] = []
+
+    def start(env: dict | None = None, concurrency: int = 1) -> Worker:
+        worker = Worker(queue=TEST_QUEUE, media_root=session_media_root,
+                        log_path=tmp_path / f"worker-{len(workers)}.log", env=env,
+                        concurrency=concurrency)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    redis_client.delete(TEST_QUEUE)
+
+
+@pytest.fixture
+def live_worker(start_worker) -> Worker:
+    """One real Celery worker with the default environment."""
+    return start_worker()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class Collection(models.Model):
@@ -15,6 +16,9 @@ class Collection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="collection_unique_name_per_owner"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("collection", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name

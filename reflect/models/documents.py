@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 def original_path(document: "Document", filename: str) -> str:
@@ -63,6 +64,9 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

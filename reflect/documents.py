@@ -1,0 +1,192 @@
+"""Verbs on documents and collections: upload, extract, delete, group."""
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import events
+from .extraction import ExtractionError, Limits, detect_kind, extract
+from .models import Collection, Document, User
+from .tokens import count_tokens
+
+logger = logging.getLogger(__name__)
+
+
+class UploadRejected(Exception):
+    """A file was refused before it was stored; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    document: Document
+    created: bool
+
+
+def clean_filename(name: str) -> str:
+    """The last path component of `name`, without control characters, at most 200 chars."""
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip().strip(".")
+    return name[:200] or "untitled"
+
+
+def title_from_filename(name: str) -> str:
+    stem = PurePosixPath(name).stem or name
+    return re.sub(r"[_]+", " ", stem).strip() or name
+
+
+def upload_document(*, owner: User, filename: str, data: bytes) -> Upload:
+    """Store an uploaded file and queue its extraction; the same bytes twice give the first document."""
+    upload = store_document(owner=owner, filename=filename, data=data)
+    if upload.created:
+        from .tasks import extract_document as extract_task
+
+        extract_task.delay_on_commit(upload.document.pk)
+    return upload
+
+
+def ingest_document(*, owner: User, filename: str, data: bytes) -> Upload:
+    """Store a file and extract it in this process (the `ingest` command; no worker needed).
+
+    A duplicate that never finished extracting (its worker is gone) is extracted here too.
+    """
+    upload = store_document(owner=owner, filename=filename, data=data)
+    if not upload.document.is_finished:
+        extract_document(document_id=upload.document.pk)
+        upload.document.refresh_from_db()
+    return upload
+
+
+def store_document(*, owner: User, filename: str, data: bytes) -> Upload:
+    filename = clean_filename(filename)
+    if len(data) > settings.REFLECT_MAX_UPLOAD_BYTES:
+        raise UploadRejected(
+            f"file too large: {len(data) / 1e6:.1f} MB (the limit is "
+            f"{settings.REFLECT_MAX_UPLOAD_BYTES / 1e6:.0f} MB)"
+        )
+    try:
+        kind = detect_kind(data, filename=filename)
+    except ExtractionError as error:
+        raise UploadRejected(str(error)) from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = Document.objects.filter(owner=owner, sha256=sha256).first()
+    if existing:
+        return Upload(document=existing, created=False)
+    document = Document(
+        owner=owner,
+        title=title_from_filename(filename),
+        original_name=filename,
+        kind=kind,
+        size=len(data),
+        sha256=sha256,
+    )
+    try:
+        with transaction.atomic():
+            document.file.save(filename, ContentFile(data), save=False)
+            document.save()
+    except IntegrityError:
+        # The same bytes arrived twice at once: the other request won.
+        document.file.delete(save=False)
+        return Upload(document=Document.objects.get(owner=owner, sha256=sha256), created=False)
+    return Upload(document=document, created=True)
+
+
+def extract_document(*, document_id: int) -> Document | None:
+    """Extract the text of one document, recording ready or failed with a specific reason.
+
+    Claims the document with a conditional UPDATE, so a duplicate delivery of the task does
+    nothing once the first finished. A document left "extracting" by a dead worker is claimed
+    again.
+    """
+    claimed = Document.objects.filter(
+        pk=document_id, status__in=[Document.Status.PENDING, Document.Status.EXTRACTING]
+    ).update(status=Document.Status.EXTRACTING, error="")
+    if not claimed:
+        return None
+    document = Document.objects.get(pk=document_id)
+    events.publish(document.owner_id, document_event(document))
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        extraction = extract(data, filename=document.original_name, limits=extraction_limits())
+    except ExtractionError as error:
+        return fail_extraction(document, str(error))
+    except SoftTimeLimitExceeded:
+        return fail_extraction(
+            document,
+            f"extraction took too long (over {settings.REFLECT_EXTRACTION_SOFT_TIME_LIMIT} s)",
+        )
+    except FileNotFoundError:
+        return fail_extraction(document, "the stored original is missing")
+    except Exception:
+        logger.exception("extraction of document %s failed unexpectedly", document_id)
+        return fail_extraction(document, "internal error while reading this file")
+    document.kind = extraction.kind
+    document.text = extraction.text
+    document.segments = extraction.segments
+    document.pages = extraction.pages
+    document.speakers = extraction.speakers
+    document.meeting_date = extraction.meeting_date
+    document.words = len(extraction.text.split())
+    document.tokens = count_tokens(extraction.text)
+    document.status = Document.Status.READY
+    document.extracted_at = timezone.now()
+    document.save()
+    events.publish(document.owner_id, document_event(document))
+    return document
+
+
+def fail_extraction(document: Document, message: str) -> Document:
+    document.status = Document.Status.FAILED
+    document.error = message
+    document.extracted_at = timezone.now()
+    document.save(update_fields=["status", "error", "extracted_at"])
+    events.publish(document.owner_id, document_event(document))
+    return document
+
+
+def extraction_limits() -> Limits:
+    return Limits(
+        max_pdf_pages=settings.REFLECT_MAX_PDF_PAGES,
+        max_docx_uncompressed_bytes=settings.REFLECT_MAX_DOCX_UNCOMPRESSED_BYTES,
+    )
+
+
+def document_event(document: Document) -> dict:
+    return {"type": "document", "id": document.pk, "status": document.status}
+
+
+def delete_document(*, document: Document) -> None:
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+def create_collection(*, owner: User, name: str) -> Collection:
+    return Collection.objects.create(owner=owner, name=name.strip())
+
+
+def rename_collection(*, collection: Collection, name: str) -> Collection:
+    collection.name = name.strip()
+    collection.save(update_fields=["name"])
+    return collection
+
+
+def add_to_collection(*, collection: Collection, document_ids: list[int]) -> int:
+    """Add the owner's documents with these ids; ids of other people's documents are ignored."""
+    documents = Document.objects.filter(owner=collection.owner_id, pk__in=document_ids)
+    collection.documents.add(*documents)
+    return len(documents)
+
+
+def remove_from_collection(*, collection: Collection, document_ids: list[int]) -> None:
+    collection.documents.remove(*collection.documents.filter(pk__in=document_ids))

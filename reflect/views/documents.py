@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from .. import documents as service
+from ..models import Document
+
+
+def document_list(request):
+    docs = Document.objects.filter(owner=request.user).defer("text", "segments")
+    page = Paginator(docs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "live": any(not d.is_finished for d in page),
+        "max_upload_mb": settings.REFLECT_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_files": settings.REFLECT_MAX_FILES_PER_UPLOAD,
+    }
+    template = "documents/list.html#document-table" if request.htmx else "documents/list.html"
+    return render(request, template, context)
+
+
+@require_POST
+def upload(request):
+    files = request.FILES.getlist("files")
+    if not files:
+        return _upload_response(request, [], error="Choose at least one file.")
+    if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
+        return _upload_response(
+            request, [], error=f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once."
+        )
+    results = [_upload_one(request.user, f) for f in files]
+    return _upload_response(request, results)
+
+
+def _upload_one(owner, uploaded) -> dict:
+    name = service.clean_filename(uploaded.name or "")
+    if uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES:
+        error = f"file too large: {uploaded.size / 1e6:.1f} MB (the limit is {settings.REFLECT_MAX_UPLOAD_BYTES / 1e6:.0f} MB)"
+        return {"name": name, "ok": False, "error": error}
+    try:
+        result = service.upload_document(owner=owner, filename=name, data=uploaded.read())
+    except service.UploadRejected as error:
+        return {"name": name, "ok": False, "error": str(error)}
+    doc = result.document
+    return {"name": name, "ok": True, "document_id": doc.pk, "duplicate": not result.created,
+            "status": doc.status, "url": doc.get_absolute_url()}
+
+
+def _upload_response(request, results: list[dict], error: str = ""):
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        return JsonResponse({"results": results, "error": error}, status=400 if error else 200)
+    for result in results:
+        if not result["ok"]:
+            messages.error(request, f"{result['name']}: {result['error']}")
+        elif result["duplicate"]:
+            messages.info(request, f"{result['name']} was already uploaded.")
+    if error:
+        messages.error(request, error)
+    return redirect("documents")
+
+
+def document_detail(request, pk: int):
+    document = get_object_or_404(Document, pk=pk, owner=request.user)
+    template = "documents/detail.html#document-status" if request.htmx else "documents/detail.html"
+    return render(request, template, {
+        "document": document,
+        "blocks": document_blocks(document),
+        "collections": document.collections.all(),
+    })
+
+
+def document_blocks(document: Document) -> list[dict]:
+    """The extracted text cut at its segments, each with its locator, for display."""
+    text = document.text
+    return [
+        {"text": text[s["start"]:s["end"]], "start": s["start"], "end": s["end"],
+         "locator": {k: v for k, v in s.items() if k not in ("start", "end")}}
+        for s in document.segments
+    ]
+
+
+def document_original(request, pk: int):
+    document = get_object_or_404(Document, pk=pk, owner=request.user)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+@require_POST
+def document_delete(request, pk: int):
+    document = get_object_or_404(Document, pk=pk, owner=request.user)
+    service.delete_document(document=document)
+    messages.success(request, f"Deleted {document.title}.")
+    return redirect("documents")

@@ -1,0 +1,92 @@
+"""Start a real Celery worker process against real Redis and the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """A DATABASE_URL naming the test database this pytest process created."""
+    s = connection.settings_dict
+    if s["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{s['NAME']}"
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+class Worker:
+    def __init__(self, *, queue: str, media_root: Path, log_path: Path, env: dict | None = None,
+                 concurrency: int = 1):
+        self.queue = queue
+        self.log_path = log_path
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "reflect.settings",
+            "DATABASE_URL": database_url(),
+            "REFLECT_MEDIA_ROOT": str(media_root),
+            "REFLECT_QUEUE": queue,
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "Worker":
+        self._log = open(self.log_path, "ab")
+        start_offset = self.log_path.stat().st_size
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", self.queue,
+             "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "-n", f"test-{self.queue}-{time.time_ns()}@%h"],
+            cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log()}")
+            with open(self.log_path, "rb") as handle:
+                handle.seek(start_offset)
+                if b" ready." in handle.read():
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker process group, as a crash or OOM kill would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1, message: str = "condition"):
+    """Poll `predicate` until it returns a truthy value; fail with `message` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
