@@ -1,0 +1,137 @@
+"""Uploading files: validation, duplicates, limits and enqueueing extraction after commit."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from reflect.models import Document
+
+from ..factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+VTT = b"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Bo>Budget review on Monday.</v>\n"
+TXT = b"Alice: Who owns the vendor contract?\nBob: I will check.\n"
+
+
+def upload(client, *files, json=True):
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    return client.post("/documents/upload/", {"files": list(files)}, **headers)
+
+
+@pytest.fixture
+def owner_client(client):
+    client.force_login(make_user())
+    return client
+
+
+def test_each_file_becomes_a_pending_document_and_extraction_is_queued_after_commit(
+    owner_client, queued_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(owner_client, SimpleUploadedFile("a.vtt", VTT), SimpleUploadedFile("b.txt", TXT))
+        assert queued_tasks() == [], "nothing may be queued before the transaction commits"
+
+    for callback in callbacks:
+        callback()
+    results = response.json()["results"]
+    assert [r["ok"] for r in results] == [True, True]
+    ids = [r["document_id"] for r in results]
+    assert list(Document.objects.filter(pk__in=ids).values_list("status", flat=True)) == ["pending", "pending"]
+    assert queued_tasks() == [("reflect.tasks.extract_document", [ids[0]]),
+                              ("reflect.tasks.extract_document", [ids[1]])]
+
+
+def test_the_same_bytes_twice_show_the_existing_document(owner_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        first = upload(owner_client, SimpleUploadedFile("a.vtt", VTT)).json()["results"][0]
+        second = upload(owner_client, SimpleUploadedFile("copy.vtt", VTT)).json()["results"][0]
+
+    assert second["document_id"] == first["document_id"]
+    assert second["duplicate"] is True
+    assert Document.objects.count() == 1
+
+
+def test_another_person_uploading_the_same_bytes_gets_their_own_document(client, django_capture_on_commit_callbacks):
+    for name in ("ann", "ben"):
+        client.force_login(make_user(name))
+        with django_capture_on_commit_callbacks(execute=False):
+            upload(client, SimpleUploadedFile("a.vtt", VTT))
+
+    assert Document.objects.count() == 2
+
+
+def test_a_file_whose_content_does_not_match_its_name_is_refused_alone(owner_client, django_capture_on_commit_callbacks):
+    exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    with django_capture_on_commit_callbacks(execute=False):
+        results = upload(owner_client, exe, SimpleUploadedFile("b.txt", TXT)).json()["results"]
+
+    assert results[0]["ok"] is False
+    assert "not a PDF" in results[0]["error"]
+    assert results[1]["ok"] is True
+    assert Document.objects.count() == 1
+
+
+def test_an_empty_file_is_refused_with_a_specific_message(owner_client):
+    result = upload(owner_client, SimpleUploadedFile("blank.txt", b"")).json()["results"][0]
+
+    assert result == {"name": "blank.txt", "ok": False, "error": result["error"]}
+    assert "empty file" in result["error"]
+
+
+def test_a_file_over_the_size_limit_is_refused(owner_client, settings):
+    settings.REFLECT_MAX_UPLOAD_BYTES = 100
+    result = upload(owner_client, SimpleUploadedFile("big.txt", b"x" * 101)).json()["results"][0]
+
+    assert result["ok"] is False
+    assert result["error"].startswith("file too large")
+    assert Document.objects.count() == 0
+
+
+def test_too_many_files_at_once_are_refused(owner_client, settings):
+    settings.REFLECT_MAX_FILES_PER_UPLOAD = 2
+    files = [SimpleUploadedFile(f"{i}.txt", f"line {i}".encode()) for i in range(3)]
+
+    response = upload(owner_client, *files)
+
+    assert response.status_code == 400
+    assert "at most 2" in response.json()["error"]
+    assert Document.objects.count() == 0
+
+
+def test_file_names_with_paths_control_characters_and_html_are_cleaned(owner_client, django_capture_on_commit_callbacks):
+    nasty = SimpleUploadedFile("../../etc/<b>x</b>\x07plan.txt", TXT)
+    with django_capture_on_commit_callbacks(execute=False):
+        result = upload(owner_client, nasty).json()["results"][0]
+
+    document = Document.objects.get(pk=result["document_id"])
+    assert "/" not in document.original_name and "\x07" not in document.original_name
+    assert ".." not in document.file.name
+    page = owner_client.get(f"/documents/{document.pk}/").content.decode()
+    assert "<b>x</b>" not in page
+
+
+def test_without_javascript_the_form_redirects_back_with_messages(owner_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        response = upload(owner_client, SimpleUploadedFile("blank.txt", b""), json=False)
+
+    assert response.status_code == 302
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "blank.txt: empty file" in page
+
+
+def test_upload_requires_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user())
+
+    response = upload(client, SimpleUploadedFile("b.txt", TXT))
+
+    assert response.status_code == 403
+    assert Document.objects.count() == 0
+
+
+def test_upload_requires_login(client):
+    response = upload(client, SimpleUploadedFile("b.txt", TXT))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
