@@ -19,3 +19,32 @@ class CollectionAdmin(admin.ModelAdmin):
     list_display = ["name", "owner", "created_at"]
     search_fields = ["name"]
     filter_horizontal = ["documents"]
+
+
+from .models import Notification, Reflection, ReflectionPart  # noqa: E402
+
+
+class ReflectionPartInline(admin.TabularInline):
+    model = ReflectionPart
+    extra = 0
+    fields = ["index", "model", "usage", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    list_display = ["id", "question", "owner", "provider", "model", "status", "cost_usd", "created_at"]
+    list_filter = ["status", "provider", "effort", "error_kind"]
+    search_fields = ["question", "error"]
+    raw_id_fields = ["owner", "collection", "parent"]
+    readonly_fields = ["usage", "cost_usd", "attempts", "claimed_by", "claimed_at", "heartbeat_at",
+                       "started_at", "finished_at", "snapshot", "manifest", "estimate"]
+    inlines = [ReflectionPartInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["message", "user", "status", "created_at", "read_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["user", "reflection"]

@@ -1,9 +1,14 @@
 """Celery tasks: adapters that load by id, call one domain function and record state."""
 
+import logging
+import random
+
 from celery import shared_task
 from django.conf import settings
 
 from . import documents
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -13,3 +18,58 @@ from . import documents
 )
 def extract_document(document_id: int) -> None:
     documents.extract_document(document_id=document_id)
+
+
+@shared_task(acks_late=True, time_limit=120)
+def send_notification_email(notification_id: int) -> None:
+    from .models import Notification
+    from .notifications import send_email
+
+    notification = Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+    if notification:
+        send_email(notification=notification)
+
+
+@shared_task(
+    acks_late=True,
+    time_limit=120,
+    autoretry_for=(),
+    max_retries=settings.REFLECT_WEBHOOK_MAX_RETRIES,
+)
+def send_notification_webhook(notification_id: int) -> None:
+    from .models import Notification
+    from .notifications import send_webhook
+    from .webhooks import WebhookFailed, WebhookRefused
+
+    notification = Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+    if notification is None:
+        return
+    try:
+        send_webhook(notification=notification)
+    except WebhookRefused as error:
+        logger.warning("webhook for notification %s refused: %s", notification_id, error)
+    except WebhookFailed as error:
+        # 10 s, 20 s, 40 s ... with jitter, so a receiver that is down briefly still gets it.
+        countdown = min(600, 10 * 2 ** send_notification_webhook.request.retries) * random.uniform(0.8, 1.2)
+        raise send_notification_webhook.retry(exc=error, countdown=countdown)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=settings.REFLECT_SOFT_TIME_LIMIT,
+    time_limit=settings.REFLECT_HARD_TIME_LIMIT,
+    max_retries=settings.REFLECT_TASK_MAX_RETRIES,
+)
+def run_reflection(self, reflection_id: int) -> None:
+    """Run one reflection; transient failures come back after a backoff that honours
+    Retry-After, with the claim released meanwhile (the service did that)."""
+    from . import reflections
+
+    try:
+        reflections.run_reflection(
+            reflection_id=reflection_id, final_attempt=self.request.retries >= self.max_retries
+        )
+    except reflections.RetryLater as exc:
+        countdown = reflections.retry_delay(retries=self.request.retries, retry_after=exc.retry_after)
+        raise self.retry(countdown=countdown, exc=exc) from None

@@ -1,0 +1,327 @@
+"""How a corpus is sent: one call when it fits the model's context, map-reduce otherwise.
+
+Token counts are o200k counts of the exact text sent (OpenAI's tokenizer for current models;
+a close guess for other servers, whose context errors trigger a re-plan anyway). Batches are
+cut on document and segment boundaries: a long document is split between segments (pages,
+paragraphs, cues, lines), and only a single segment larger than a whole batch is cut inside,
+at a line or word break, which the manifest records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reflect.tokens import count_tokens, count_tokens_batch
+
+from . import prompt as prompts
+from .sources import SourceDocument
+
+# Chat formatting tokens per request (roles, separators), rounded up.
+MESSAGE_OVERHEAD = 32
+# Room for the per-document BEGIN/END lines when a document is packed with others.
+SAFETY_MARGIN = 0.02
+MIN_BATCH_TOKENS = 1_000
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A document, or the passage text[start:end] of it, as it goes into one call."""
+
+    document_id: int
+    start: int
+    end: int
+    whole: bool
+    tokens: int
+    first_segment: int | None = None
+    last_segment: int | None = None
+    cut_inside_segment: bool = False
+
+    def describe(self, document: SourceDocument) -> dict:
+        item = {"document_id": self.document_id, "title": document.title, "whole": self.whole}
+        if not self.whole:
+            item["chars"] = [self.start, self.end]
+            if self.first_segment is not None:
+                item["segments"] = [self.first_segment, self.last_segment]
+                item["from"] = _locator(document.segments[self.first_segment])
+                item["to"] = _locator(document.segments[self.last_segment])
+            if self.cut_inside_segment:
+                item["cut_inside_segment"] = True
+        return item
+
+
+def _locator(segment: dict) -> dict:
+    return {k: v for k, v in segment.items() if k not in ("start", "end")}
+
+
+@dataclass
+class Plan:
+    mode: str  # "single" or "map_reduce"
+    batches: list[list[Slice]]
+    budget: int  # corpus tokens one call may carry
+    corpus_tokens: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def parts(self) -> int:
+        return len(self.batches) if self.mode == "map_reduce" else 1
+
+
+def render_batch(batch: Sequence[Slice], documents: dict[int, SourceDocument]) -> str:
+    blocks = []
+    for piece in batch:
+        document = documents[piece.document_id]
+        part = "" if piece.whole else f"characters {piece.start}-{piece.end} of {len(document.text)}"
+        blocks.append(prompts.render_document(document, start=piece.start, end=piece.end, part=part))
+    return "\n".join(blocks)
+
+
+def render_corpus(documents: Sequence[SourceDocument]) -> str:
+    return "\n".join(prompts.render_document(document) for document in documents)
+
+
+def call_budget(*, instructions: str, question: str, context_tokens: int, output_reserve: int) -> int:
+    """Corpus tokens one call may carry next to these instructions and this question."""
+    fixed = count_tokens(instructions) + count_tokens(prompts.question_block(question))
+    return context_tokens - output_reserve - fixed - MESSAGE_OVERHEAD
+
+
+def make_plan(
+    documents: Sequence[SourceDocument],
+    *,
+    question: str,
+    context_tokens: int,
+    output_reserve: int,
+    max_batch_tokens: int | None = None,
+) -> Plan:
+    """Decide single call or map-reduce, and cut the batches. `documents` are in prompt order."""
+    single_budget = call_budget(
+        instructions=prompts.SINGLE_INSTRUCTIONS,
+        question=question,
+        context_tokens=context_tokens,
+        output_reserve=output_reserve,
+    )
+    rendered = [prompts.render_document(document) for document in documents]
+    document_tokens = count_tokens_batch(rendered)
+    corpus_tokens = count_tokens(render_corpus(documents)) if documents else 0
+    limit = single_budget if max_batch_tokens is None else min(single_budget, max_batch_tokens)
+    if corpus_tokens <= limit:
+        whole = [
+            Slice(d.id, 0, len(d.text), True, tokens)
+            for d, tokens in zip(documents, document_tokens, strict=True)
+        ]
+        return Plan("single", [whole], single_budget, corpus_tokens)
+
+    map_budget = call_budget(
+        instructions=prompts.MAP_INSTRUCTIONS,
+        question=question,
+        context_tokens=context_tokens,
+        output_reserve=output_reserve,
+    )
+    if max_batch_tokens is not None:
+        map_budget = min(map_budget, max_batch_tokens)
+    budget = int(map_budget * (1 - SAFETY_MARGIN))
+    if budget < MIN_BATCH_TOKENS:
+        raise ValueError(
+            f"the model's context leaves only {max(budget, 0)} tokens per call for documents; "
+            "raise REFLECT_CONTEXT_TOKENS or lower REFLECT_OUTPUT_RESERVE_TOKENS"
+        )
+    plan = Plan("map_reduce", [], budget, corpus_tokens)
+    batch: list[Slice] = []
+    used = 0
+    for document, tokens in zip(documents, document_tokens, strict=True):
+        if tokens <= budget:
+            pieces = [Slice(document.id, 0, len(document.text), True, tokens)]
+        else:
+            pieces = _split(document, budget, plan.notes)
+        for piece in pieces:
+            if batch and used + piece.tokens > budget:
+                plan.batches.append(batch)
+                batch, used = [], 0
+            batch.append(piece)
+            used += piece.tokens
+    if batch:
+        plan.batches.append(batch)
+    return plan
+
+
+def _header_tokens(document: SourceDocument) -> int:
+    return count_tokens(prompts.render_document(document, start=0, end=0, part="characters 0000000-0000000 of 0000000"))
+
+
+def _split(document: SourceDocument, budget: int, notes: list[str]) -> list[Slice]:
+    """Cut a long document into slices of at most `budget` tokens, between segments."""
+    text = document.text
+    header = _header_tokens(document)
+    room = budget - header
+    # Piece k runs from segment k's start to segment k+1's start, so the separators between
+    # segments (and any text before the first) travel with a segment and nothing is dropped.
+    segments = document.segments or []
+    if segments:
+        bounds = [0] + [int(s["start"]) for s in segments[1:]] + [len(text)]
+        units = [(bounds[k], bounds[k + 1], k) for k in range(len(segments))]
+    else:
+        units = [(start, end, None) for start, end in _line_spans(text)]
+    counts = count_tokens_batch([text[start:end] for start, end, _ in units])
+    slices: list[Slice] = []
+    current: list[tuple[int, int, int | None, int]] = []
+    used = 0
+
+    def flush(cut: bool = False) -> None:
+        nonlocal current, used
+        if not current:
+            return
+        indexes = [u[2] for u in current if u[2] is not None]
+        slices.append(
+            Slice(
+                document.id,
+                current[0][0],
+                current[-1][1],
+                False,
+                used + header,
+                indexes[0] if indexes else None,
+                indexes[-1] if indexes else None,
+                cut,
+            )
+        )
+        current, used = [], 0
+
+    for (start, end, index), tokens in zip(units, counts, strict=True):
+        if tokens > room:
+            flush()
+            for piece_start, piece_end in _cut(text, start, end, room):
+                piece_tokens = count_tokens(text[piece_start:piece_end])
+                current = [(piece_start, piece_end, index, piece_tokens)]
+                used = piece_tokens
+                flush(cut=True)
+            where = f"segment {index}" if index is not None else f"characters {start}-{end}"
+            notes.append(
+                f"document {document.id} ({document.title}): {where} alone is longer than a "
+                "call can carry and was cut at line or word breaks"
+            )
+            continue
+        if used + tokens > room:
+            flush()
+        current.append((start, end, index, tokens))
+        used += tokens
+    flush()
+    return slices
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end + 1
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+def _cut(text: str, start: int, end: int, room: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] into pieces of at most `room` tokens, at line or word breaks."""
+    pieces = []
+    while start < end:
+        # o200k averages about four characters a token; shrink until the piece fits.
+        length = max(1, min(end - start, room * 3))
+        while True:
+            stop = start + length
+            if stop < end:
+                for breaker in ("\n", " "):
+                    at = text.rfind(breaker, start + 1, stop)
+                    if at > start:
+                        stop = at + 1
+                        break
+            if count_tokens(text[start:stop]) <= room or stop - start <= 1:
+                break
+            length = max(1, (stop - start) * 3 // 4)
+        pieces.append((start, stop))
+        start = stop
+    return pieces
+
+
+# --- Estimate -----------------------------------------------------------------------------------
+
+# Per call, by effort: (low, high) reasoning tokens and visible output tokens. Rough ranges
+# from experience with reasoning models; the estimate says so.
+REASONING_RANGE = {"low": (500, 4_000), "medium": (2_000, 12_000), "high": (6_000, 24_000)}
+OUTPUT_RANGE = {"single": (800, 5_000), "map": (400, 3_000), "reduce": (800, 5_000)}
+# Tokens of notes one map part contributes to the reduce call.
+NOTES_RANGE = (200, 3_000)
+
+
+def plan_input_tokens(
+    plan: Plan, documents: dict[int, SourceDocument], *, question: str
+) -> list[int]:
+    """Exact input tokens (o200k) of each first-stage call: one single call or the map calls."""
+    instructions = prompts.SINGLE_INSTRUCTIONS if plan.mode == "single" else prompts.MAP_INSTRUCTIONS
+    fixed = count_tokens(instructions) + count_tokens(prompts.question_block(question)) + MESSAGE_OVERHEAD
+    corpora = [render_batch(batch, documents) for batch in plan.batches]
+    return [fixed + tokens for tokens in count_tokens_batch(corpora)]
+
+
+def estimate(
+    plan: Plan,
+    documents: dict[int, SourceDocument],
+    *,
+    question: str,
+    effort: str,
+    model: str,
+    map_model: str,
+    output_reserve: int,
+) -> dict:
+    """Tokens and cost before running: exact first-stage input, ranges for the rest."""
+    from .pricing import call_cost
+
+    first_stage = plan_input_tokens(plan, documents, question=question)
+    reasoning_low, reasoning_high = REASONING_RANGE[effort]
+    calls = []  # (model, input low, input high, step)
+    if plan.mode == "single":
+        calls.append((model, first_stage[0], first_stage[0], "single"))
+    else:
+        calls.extend((map_model, tokens, tokens, "map") for tokens in first_stage)
+        fixed = (
+            count_tokens(prompts.REDUCE_INSTRUCTIONS)
+            + count_tokens(prompts.question_block(question))
+            + MESSAGE_OVERHEAD
+        )
+        calls.append(
+            (model, fixed + NOTES_RANGE[0] * plan.parts, fixed + NOTES_RANGE[1] * plan.parts, "reduce")
+        )
+    totals = {"output_tokens": [0, 0], "reasoning_tokens": [0, 0], "cost_usd": [0.0, 0.0]}
+    priced = True
+    for call_model, input_low, input_high, step in calls:
+        output_low, output_high = OUTPUT_RANGE[step]
+        high_reasoning = min(reasoning_high, max(output_reserve - output_high, 0))
+        low_total = min(output_low + reasoning_low, output_reserve)
+        high_total = min(output_high + high_reasoning, output_reserve)
+        totals["output_tokens"][0] += low_total
+        totals["output_tokens"][1] += high_total
+        totals["reasoning_tokens"][0] += min(reasoning_low, low_total)
+        totals["reasoning_tokens"][1] += high_reasoning
+        low = call_cost(call_model, {"input_tokens": input_low, "output_tokens": low_total})
+        high = call_cost(call_model, {"input_tokens": input_high, "output_tokens": high_total})
+        if low is None or high is None:
+            priced = False
+            continue
+        totals["cost_usd"][0] += float(low)
+        totals["cost_usd"][1] += float(high)
+    return {
+        "model": model,
+        "map_model": map_model if plan.mode == "map_reduce" else None,
+        "mode": plan.mode,
+        "parts": plan.parts,
+        "calls": len(calls),
+        "documents": len(documents),
+        # Exact o200k counts of what the first stage sends; the reduce input is a range.
+        "input_tokens": sum(first_stage),
+        "reduce_input_tokens": [calls[-1][1], calls[-1][2]] if plan.mode == "map_reduce" else None,
+        # output_tokens include reasoning_tokens (both are billed as output).
+        "output_tokens": totals["output_tokens"],
+        "reasoning_tokens": totals["reasoning_tokens"],
+        "cost_usd": [round(totals["cost_usd"][0], 4), round(totals["cost_usd"][1], 4)] if priced else None,
+        "cost_note": "assumes no cached input; cached input is cheaper"
+        if priced
+        else f"no price known for {model if plan.mode == 'single' else f'{map_model}/{model}'}",
+        "notes": plan.notes,
+    }
