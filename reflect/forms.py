@@ -35,3 +35,102 @@ class DocumentSelectionForm(forms.Form):
         self.fields["documents"].choices = [
             (pk, title) for pk, title in owner.documents.values_list("pk", "title")
         ]
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    webhook_url = forms.URLField(required=False, max_length=500, assume_scheme="https",
+                                 label="Webhook URL (a signed JSON POST when a reflection finishes)")
+
+    class Meta:
+        model = User
+        fields = ["email", "notify_by_email", "webhook_url"]
+        labels = {"notify_by_email": "Email me when a reflection finishes",
+                  "webhook_url": "Webhook URL (a signed JSON POST when a reflection finishes)"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_by_email") and not cleaned.get("email"):
+            self.add_error("email", "An email address is needed to send you email.")
+        return cleaned
+
+    def clean_webhook_url(self) -> str:
+        from django.conf import settings
+
+        from .webhooks import WebhookFailed, WebhookRefused, check_destination
+
+        url = self.cleaned_data["webhook_url"]
+        if url:
+            try:
+                check_destination(url, allow_private=settings.REFLECT_WEBHOOK_ALLOW_PRIVATE)
+            except (WebhookRefused, WebhookFailed) as error:
+                raise forms.ValidationError(str(error)) from None
+        return url
+
+
+def _presets() -> dict[str, str]:
+    from .reflections import PRESETS
+
+    return PRESETS
+
+
+class AskForm(forms.Form):
+    """What to ask and of which documents: a collection or a selection."""
+
+    collection = forms.ModelChoiceField(queryset=Collection.objects.none(), required=False,
+                                        empty_label="— a selection of documents —")
+    documents = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    preset = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    question = forms.CharField(required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Or write your own question"}))
+    effort = forms.ChoiceField(choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")])
+
+    def __init__(self, *args, owner: User, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
+        self.fields["documents"].choices = list(
+            owner.documents.filter(status="ready").values_list("pk", "title")
+        )
+        self.fields["preset"].choices = [("", "Custom question")] + list(_presets().items())
+        self.fields["effort"].initial = settings.REFLECT_EFFORT
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("collection") and not cleaned.get("documents"):
+            raise forms.ValidationError("Choose a collection or some documents.")
+        if not cleaned.get("preset") and not (cleaned.get("question") or "").strip():
+            raise forms.ValidationError("Pick a question or write your own.")
+        return cleaned
+
+    def scope(self) -> dict:
+        if self.cleaned_data.get("collection"):
+            return {"collection": self.cleaned_data["collection"]}
+        return {"document_ids": self.cleaned_data["documents"]}
+
+    def question_kwargs(self) -> dict:
+        preset = self.cleaned_data.get("preset") or ""
+        question = (self.cleaned_data.get("question") or "").strip()
+        return {"preset": "" if question and question != _presets().get(preset) else preset,
+                "question": question, "effort": self.cleaned_data["effort"]}
+
+
+class FollowUpForm(forms.Form):
+    question = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"placeholder": "Ask a follow-up question"}))
+
+
+class HistoryFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    status = forms.ChoiceField(required=False, choices=[
+        ("", "Any status"), ("queued", "Queued"), ("running", "Running"), ("succeeded", "Succeeded"),
+        ("failed", "Failed"), ("cancelled", "Cancelled")])
+    collection = forms.ModelChoiceField(queryset=Collection.objects.none(), required=False, empty_label="Any collection")
+    preset = forms.ChoiceField(required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, owner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
+        self.fields["preset"].choices = [("", "Any question")] + list(_presets().items())

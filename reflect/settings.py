@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reflect.context_processors.unread_notifications",
             ],
         },
     },
@@ -260,3 +261,23 @@ if REFLECT_HARD_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeou
         "REFLECT_VISIBILITY_TIMEOUT must exceed REFLECT_HARD_TIME_LIMIT, or a running reflection "
         "would be delivered to a second worker"
     )
+
+# --- Notifications -----------------------------------------------------------------------------
+# Development prints mail to the console; production sets EMAIL_BACKEND and EMAIL_* as usual.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reflect@localhost")
+# Absolute links in mail and webhooks.
+REFLECT_BASE_URL = env_str("REFLECT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Webhooks to loopback or private addresses could probe the internal network: refused unless
+# an operator allows them (a self-hosted team posting to its own chat server, or tests).
+REFLECT_WEBHOOK_ALLOW_PRIVATE = env_bool("REFLECT_WEBHOOK_ALLOW_PRIVATE", False)
+REFLECT_WEBHOOK_TIMEOUT = env_float("REFLECT_WEBHOOK_TIMEOUT", 10.0)
+REFLECT_WEBHOOK_MAX_RETRIES = env_int("REFLECT_WEBHOOK_MAX_RETRIES", 5)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, collections, documents
+from .views import accounts, collections, documents, events, notifications, reflections
 
 urlpatterns = [
     path("", documents.document_list, name="documents"),
@@ -16,8 +16,25 @@ urlpatterns = [
     path("collections/<int:pk>/delete/", collections.collection_delete, name="collection-delete"),
     path("collections/<int:pk>/add/", collections.collection_add, name="collection-add"),
     path("collections/<int:pk>/remove/", collections.collection_remove, name="collection-remove"),
+    path("reflections/", reflections.reflection_list, name="reflections"),
+    path("reflections/new/", reflections.ask, name="ask"),
+    path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection"),
+    path("reflections/<int:pk>/cancel/", reflections.reflection_cancel, name="reflection-cancel"),
+    path("reflections/<int:pk>/retry/", reflections.reflection_retry, name="reflection-retry"),
+    path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection-delete"),
+    path("reflections/<int:pk>/follow-up/", reflections.reflection_follow_up, name="reflection-follow-up"),
+    path("reflections/<int:pk>/rerun/", reflections.reflection_rerun, name="reflection-rerun"),
+    path("reflections/<int:pk>/compare/<int:other>/", reflections.reflection_compare, name="reflection-compare"),
+    path("reflections/<int:pk>/export.md", reflections.reflection_export, name="reflection-export"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/bell/", notifications.bell, name="bell"),
+    path("notifications/<int:pk>/read/", notifications.mark_read, name="notification-read"),
+    path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
+    path("events/", events.event_stream, name="events"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/settings/", accounts.account_settings, name="account-settings"),
+    path("accounts/settings/webhook-secret/", accounts.regenerate_webhook_secret, name="webhook-secret"),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class Reflection(models.Model):
@@ -98,6 +99,9 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflection", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

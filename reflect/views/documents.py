@@ -69,19 +69,35 @@ def document_detail(request, pk: int):
     template = "documents/detail.html#document-status" if request.htmx else "documents/detail.html"
     return render(request, template, {
         "document": document,
-        "blocks": document_blocks(document),
+        "blocks": document_blocks(document, highlight=parse_range(request.GET.get("hl", ""))),
         "collections": document.collections.all(),
     })
 
 
-def document_blocks(document: Document) -> list[dict]:
-    """The extracted text cut at its segments, each with its locator, for display."""
+def parse_range(raw: str) -> tuple[int, int] | None:
+    start, _, end = raw.partition("-")
+    if start.isdigit() and end.isdigit() and int(start) < int(end):
+        return int(start), int(end)
+    return None
+
+
+def document_blocks(document: Document, *, highlight: tuple[int, int] | None = None) -> list[dict]:
+    """The extracted text cut at its segments, each with its locator, for display.
+
+    Blocks overlapping `highlight` (a quoted passage) carry it as before / marked / after.
+    """
     text = document.text
-    return [
-        {"text": text[s["start"]:s["end"]], "start": s["start"], "end": s["end"],
-         "locator": {k: v for k, v in s.items() if k not in ("start", "end")}}
-        for s in document.segments
-    ]
+    blocks = []
+    for s in document.segments:
+        start, end = s["start"], s["end"]
+        block = {"text": text[start:end], "start": start, "end": end,
+                 "locator": {k: v for k, v in s.items() if k not in ("start", "end")}}
+        if highlight and highlight[0] < end and highlight[1] > start:
+            lo, hi = max(highlight[0], start), min(highlight[1], end)
+            block.update(before=text[start:lo], marked=text[lo:hi], after=text[hi:end],
+                         first_mark=not any("marked" in b for b in blocks))
+        blocks.append(block)
+    return blocks
 
 
 def document_original(request, pk: int):

@@ -61,3 +61,17 @@ def test_the_list_fragment_polls_while_extraction_is_unfinished(client):
     fragment = client.get("/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger' not in fragment
     assert "empty file" in fragment
+
+
+def test_a_quoted_passage_is_highlighted_where_it_sits(client):
+    owner = make_user()
+    text = "Alice: the budget is fine.\n\nBob: the vendor contract expires in March."
+    document = make_document(owner, text=text, segments=[
+        {"start": 0, "end": 26, "line": 1}, {"start": 28, "end": len(text), "line": 3}])
+    client.force_login(owner)
+    start = text.index("vendor contract")
+
+    page = client.get(f"/documents/{document.pk}/?hl={start}-{start + 15}").content.decode()
+
+    assert 'Bob: the <mark id="highlight">vendor contract</mark> expires in March.' in page
+    assert page.count("<mark") == 1

@@ -1,0 +1,70 @@
+"""Reading past reflections: search with filters, and comparing two runs of a question."""
+
+from difflib import SequenceMatcher
+
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from .models import Reflection, User
+
+
+def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
+    """The owner's reflections matching `filters` (q, status, collection, preset, since, until).
+
+    `q` matches the question, the summary and the findings; one query whatever the page size.
+    """
+    reflections = (
+        Reflection.objects.filter(owner=owner)
+        .select_related("collection")
+        .defer("manifest", "snapshot", "estimate")
+    )
+    if filters.get("q"):
+        reflections = reflections.annotate(result_text=Cast("result", TextField())).filter(
+            Q(question__icontains=filters["q"]) | Q(result_text__icontains=filters["q"])
+        )
+    if filters.get("status"):
+        reflections = reflections.filter(status=filters["status"])
+    if filters.get("collection"):
+        reflections = reflections.filter(collection=filters["collection"])
+    if filters.get("preset"):
+        reflections = reflections.filter(preset=filters["preset"])
+    if filters.get("since"):
+        reflections = reflections.filter(created_at__date__gte=filters["since"])
+    if filters.get("until"):
+        reflections = reflections.filter(created_at__date__lte=filters["until"])
+    return reflections
+
+
+def _quotes(finding: dict) -> set[str]:
+    return {" ".join(e.get("quote", "").lower().split()) for e in finding.get("evidence", []) if e.get("quote")}
+
+
+def same_finding(a: dict, b: dict) -> bool:
+    """Two findings are the same when they share evidence or their titles nearly match."""
+    if _quotes(a) & _quotes(b):
+        return True
+    title_a, title_b = a.get("title", "").lower(), b.get("title", "").lower()
+    return SequenceMatcher(None, title_a, title_b).ratio() >= 0.75
+
+
+def compare(*, earlier: Reflection, later: Reflection) -> dict:
+    """Findings of `later` sorted into new and still there, and those of `earlier` now gone."""
+    before = list((earlier.result or {}).get("findings", []))
+    after = list((later.result or {}).get("findings", []))
+    matched_before: set[int] = set()
+    new, kept = [], []
+    for finding in after:
+        match = next((i for i, old in enumerate(before) if i not in matched_before and same_finding(old, finding)), None)
+        if match is None:
+            new.append(finding)
+        else:
+            matched_before.add(match)
+            kept.append({"now": finding, "before": before[match]})
+    gone = [old for i, old in enumerate(before) if i not in matched_before]
+    return {"new": new, "still_there": kept, "gone": gone}
+
+
+def change_line(comparison: dict) -> str:
+    """One line saying what changed, for a notification."""
+    return (f"{len(comparison['new'])} new, {len(comparison['still_there'])} still there, "
+            f"{len(comparison['gone'])} gone")

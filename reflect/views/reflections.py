@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import history, liveness, results
+from .. import notifications as notification_service
+from .. import reflections as service
+from ..forms import AskForm, FollowUpForm, HistoryFilterForm
+from ..models import Reflection
+
+
+def reflection_list(request):
+    form = HistoryFilterForm(request.GET or None, owner=request.user)
+    reflections = history.search(owner=request.user, filters=form.cleaned_data if form.is_valid() else {})
+    page = Paginator(reflections, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reflections/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def ask(request):
+    form = AskForm(request.POST or request.GET or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "estimate" in request.POST:
+                estimate = service.estimate_reflection(owner=request.user, **form.scope(), **form.question_kwargs())
+                template = "reflections/ask.html#estimate" if request.htmx else "reflections/ask.html"
+                return render(request, template, {"estimate": estimate, "form": form})
+            reflection = service.create_reflection(owner=request.user, **form.scope(), **form.question_kwargs())
+        except service.ReflectionError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(reflection)
+    elif request.method == "GET" and not request.GET:
+        form = AskForm(owner=request.user)
+    return render(request, "reflections/ask.html", {"form": form})
+
+
+def reflection_detail(request, pk: int):
+    reflection = get_object_or_404(Reflection.objects.select_related("collection", "parent"), pk=pk, owner=request.user)
+    if reflection.is_finished:
+        notification_service.mark_reflection_read(user=request.user, reflection_id=reflection.pk)
+    context = {"reflection": reflection, "groups": results.grouped_findings(reflection.result),
+               "workers_alive": liveness.workers_alive() if not reflection.is_finished else True,
+               "follow_up_form": FollowUpForm()}
+    if request.htmx:
+        response = render(request, "reflections/detail.html#reflection-body", context)
+        if reflection.is_finished:
+            # The result is in: stop polling (htmx swaps this response, then stops).
+            response.status_code = 286
+        return response
+    return render(request, "reflections/detail.html", context)
+
+
+@require_POST
+def reflection_cancel(request, pk: int):
+    reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    if not service.cancel_reflection(reflection=reflection):
+        messages.error(request, "Only a queued or running reflection can be cancelled.")
+    return redirect(reflection)
+
+
+@require_POST
+def reflection_retry(request, pk: int):
+    reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    try:
+        service.retry_reflection(reflection=reflection)
+    except service.ReflectionError as error:
+        messages.error(request, str(error))
+    return redirect(reflection)
+
+
+@require_POST
+def reflection_delete(request, pk: int):
+    reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    reflection.delete()
+    messages.success(request, "Reflection deleted.")
+    return redirect("reflections")
+
+
+@require_POST
+def reflection_follow_up(request, pk: int):
+    parent = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a question to ask.")
+        return redirect(parent)
+    try:
+        reflection = service.create_reflection(owner=request.user, parent=parent, effort=parent.effort,
+                                               question=form.cleaned_data["question"])
+    except service.ReflectionError as error:
+        messages.error(request, str(error))
+        return redirect(parent)
+    return redirect(reflection)
+
+
+@require_POST
+def reflection_rerun(request, pk: int):
+    earlier = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    scope = {"collection": earlier.collection} if earlier.collection else {"document_ids": earlier.document_ids}
+    try:
+        reflection = service.create_reflection(owner=request.user, question=earlier.question, preset=earlier.preset,
+                                               effort=earlier.effort, provider=earlier.provider, **scope)
+    except service.ReflectionError as error:
+        messages.error(request, str(error))
+        return redirect(earlier)
+    return redirect(f"{reflection.get_absolute_url()}?compare={earlier.pk}")
+
+
+def reflection_compare(request, pk: int, other: int):
+    reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    earlier = get_object_or_404(Reflection, pk=other, owner=request.user)
+    comparison = history.compare(earlier=earlier, later=reflection)
+    return render(request, "reflections/compare.html",
+                  {"reflection": reflection, "earlier": earlier, "comparison": comparison})
+
+
+def reflection_export(request, pk: int):
+    reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
+    response = HttpResponse(results.as_markdown(reflection=reflection), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reflection-{reflection.pk}.md"'
+    return response
+
+

@@ -1,0 +1,48 @@
+// Live updates: one EventSource per page turns worker events into htmx refreshes. Elements
+// that want them listen with hx-trigger="reflect-event from:body". Polling in those same
+// triggers keeps pages current when a proxy buffers or blocks the stream.
+(function () {
+  const baseTitle = document.title.replace(/^\(\d+\) /, "");
+
+  function updateTitle() {
+    const bell = document.getElementById("bell");
+    const unread = bell ? Number(bell.dataset.unread || 0) : 0;
+    document.title = (unread ? "(" + unread + ") " : "") + baseTitle;
+  }
+
+  function notifyBrowser(event) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    if (event.type !== "reflection" || !["succeeded", "failed"].includes(event.status)) return;
+    if (!document.hidden && document.body.dataset.reflection === String(event.id)) return;
+    const text = event.status === "succeeded" ? "Your reflection is ready" : "Your reflection failed";
+    const note = new Notification("Reflect", { body: event.question ? text + ": " + event.question : text, tag: "reflection-" + event.id });
+    note.onclick = function () { window.focus(); window.location.href = "/reflections/" + event.id + "/"; };
+  }
+
+  function dispatch(event) {
+    document.body.dispatchEvent(new CustomEvent("reflect-event", { detail: event }));
+    document.body.dispatchEvent(new CustomEvent("reflect-" + event.type, { detail: event }));
+  }
+
+  if ("EventSource" in window && document.body.dataset.events) {
+    const source = new EventSource(document.body.dataset.events);
+    ["reflection", "document", "notification"].forEach(function (type) {
+      source.addEventListener(type, function (message) {
+        let event;
+        try { event = JSON.parse(message.data); } catch (err) { return; }
+        dispatch(event);
+        notifyBrowser(event);
+      });
+    });
+  }
+
+  // Asked when a person starts a reflection, never on page load.
+  window.reflectAskNotificationPermission = function () {
+    if ("Notification" in window && Notification.permission === "default") {
+      Notification.requestPermission();
+    }
+  };
+
+  document.addEventListener("htmx:afterSwap", updateTitle);
+  document.addEventListener("DOMContentLoaded", updateTitle);
+})();
