@@ -6,7 +6,7 @@ ExtractionError whose message a person can read; nothing else escapes.
 
 from .base import Extraction, ExtractionError, Limits
 from .dates import meeting_date
-from .errors import damaged
+from .errors import PASS_THROUGH, damaged
 from .sniff import detect_kind
 
 __all__ = ["Extraction", "ExtractionError", "Limits", "detect_kind", "extract"]
@@ -19,7 +19,7 @@ def extract(data: bytes, *, filename: str, limits: Limits = Limits()) -> Extract
         extraction = _EXTRACTORS[kind](data, kind=kind, limits=limits)
         extraction.text = _encodable(extraction.text)
         extraction.meeting_date = meeting_date(filename=filename, text=extraction.text)
-    except ExtractionError:
+    except (ExtractionError, *PASS_THROUGH):
         raise
     except MemoryError as error:
         raise ExtractionError("file too large: it does not fit in memory when opened") from error

@@ -47,7 +47,7 @@ PATTERNS = [
         re.IGNORECASE,
     ),
     # 05.03.2024 (day first, as written wherever dots separate dates)
-    re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?![\d.])"),
+    re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)(?!\.\d)"),
     # 03/05/2024 or 13/05/2024: only when one side cannot be a month
     re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
 ]

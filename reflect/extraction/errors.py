@@ -2,6 +2,13 @@
 
 from .base import ExtractionError
 
+try:  # a Celery soft time limit must reach the task, which reports it as such
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    PASS_THROUGH: tuple[type[BaseException], ...] = (SoftTimeLimitExceeded,)
+except ImportError:  # pragma: no cover - Celery is a runtime dependency
+    PASS_THROUGH = ()
+
 MAX_DETAIL = 200
 
 

@@ -6,7 +6,7 @@ import logging
 from pypdf import PdfReader
 
 from .base import Extraction, ExtractionError, Limits, TextBuilder
-from .errors import damaged
+from .errors import PASS_THROUGH, damaged
 from .textcodec import normalize_text
 
 # pypdf logs a warning for every oddity it repairs (and a font dictionary dump per page when
@@ -22,7 +22,7 @@ def extract_pdf(data: bytes, *, limits: Limits) -> Extraction:
             raise ExtractionError("encrypted PDF: a password is needed")
         pages = reader.pages
         count = len(pages)
-    except ExtractionError:
+    except (ExtractionError, *PASS_THROUGH):
         raise
     except Exception as error:
         raise damaged(error) from error
@@ -34,6 +34,8 @@ def extract_pdf(data: bytes, *, limits: Limits) -> Extraction:
     for number in range(1, count + 1):
         try:
             text = pages[number - 1].extract_text()
+        except PASS_THROUGH:
+            raise
         except Exception as error:  # one broken page must not cost the whole document
             failure = failure or error
             continue

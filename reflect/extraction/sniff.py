@@ -95,6 +95,8 @@ def detect_kind(data: bytes, *, filename: str) -> str:
         raise ExtractionError("empty file")
     if stripped.startswith("WEBVTT") and (len(stripped) == 6 or stripped[6] in " \t\r\n"):
         return "vtt"
+    if SRT_TIMING.search(head):
+        return "srt"
     if named == "vtt":
         # A .vtt without the WEBVTT signature is still read when it holds cue timings:
         # people hand-edit captions and drop the header; the cues are what matters.
@@ -102,7 +104,7 @@ def detect_kind(data: bytes, *, filename: str) -> str:
         if TIMING.search(head):
             return "vtt"
         raise ExtractionError(_mismatch(suffix, named))
-    if SRT_TIMING.search(head) or (named == "srt" and TIMING.search(head)):
+    if named == "srt" and TIMING.search(head):
         return "srt"
     if named == "srt":
         raise ExtractionError(_mismatch(suffix, named))

@@ -4,10 +4,9 @@ import re
 
 # One to four words, each starting with a capital letter or a digit after the first, then a
 # colon. Words may hold dots, apostrophes and hyphens (Dr. O'Neil-Smith).
-PREFIX = re.compile(
-    r"[ \t]*(?P<name>[A-Z\u00c0-\u00de][\w.'\u2019-]*(?:[ \t]+[A-Z0-9\u00c0-\u00de][\w.'\u2019-]*){0,3})[ \t]*:(?:[ \t]+|$)"
-)
-BRACKETED = re.compile(r"[ \t]*\[(?P<name>[A-Z\u00c0-\u00de][\w.'\u2019-]*(?:[ \t]+[\w.'\u2019-]+){0,3})\][ \t]*")
+_NAME = r"[A-Z\u00c0-\u00de][\w.'\u2019-]*(?:[ \t]+[A-Z0-9\u00c0-\u00de][\w.'\u2019-]*){0,3}"
+PREFIX = re.compile(r"[ \t]*(?P<name>" + _NAME + r")[ \t]*:(?:[ \t]+|$)")
+BRACKETED = re.compile(r"[ \t]*\[(?P<name>" + _NAME + r")\][ \t]*")
 # Labels that introduce a sentence rather than name a person.
 NOT_SPEAKERS = {
     "action",

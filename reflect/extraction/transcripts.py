@@ -194,7 +194,7 @@ def _seconds(groups) -> float:
     value = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
     if fraction:
         value += int(fraction) / 10 ** len(fraction)
-    return round(value, 3)
+    return round(float(value), 3)
 
 
 def clock(seconds: float) -> str:

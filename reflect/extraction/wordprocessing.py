@@ -17,7 +17,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from .base import Extraction, ExtractionError, Limits, TextBuilder
-from .errors import damaged
+from .errors import PASS_THROUGH, damaged
 from .textcodec import normalize_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -49,6 +49,8 @@ def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
     check_package(data, limits=limits)
     try:
         document = docx.Document(io.BytesIO(data))
+    except PASS_THROUGH:
+        raise
     except Exception as error:
         raise damaged(error) from error
     try:
@@ -84,7 +86,7 @@ def check_package(data: bytes, *, limits: Limits) -> None:
                     with archive.open(name) as part:
                         if STRICT_NAMESPACE in part.read(4096):
                             raise ExtractionError("Strict Open XML .docx is not supported: save it as a Word Document (.docx)")
-    except ExtractionError:
+    except (ExtractionError, *PASS_THROUGH):
         raise
     except Exception as error:
         raise damaged(error) from error
