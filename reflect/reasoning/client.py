@@ -117,6 +117,9 @@ class ModelClient:
             base_url=base_url or None,
             timeout=timeout,
             max_retries=max_retries,
+            http_client=openai.DefaultHttpxClient(
+                timeout=timeout, event_hooks={"response": [_refuse_hopeless_retries]}
+            ),
         )
 
     @classmethod
@@ -338,6 +341,20 @@ class ModelClient:
 
 class _JsonSchemaRejected(Exception):
     pass
+
+
+def _refuse_hopeless_retries(response) -> None:
+    """Tell the SDK not to retry a 429 that can never succeed (it retries every 429).
+
+    No quota left, or one request larger than the account's tokens-per-minute limit: retrying
+    only wastes time (MODEL_API.md). The SDK obeys `x-should-retry`.
+    """
+    if response.status_code != 429:
+        return
+    response.read()
+    text = response.text.lower()
+    if "insufficient_quota" in text or "request too large" in text:
+        response.headers["x-should-retry"] = "false"
 
 
 def _int(value) -> int:

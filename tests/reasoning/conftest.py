@@ -34,6 +34,11 @@ def stub_openai(settings):
         model_client._NO_JSON_SCHEMA.clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(db):
     return make_user("owner")

@@ -33,11 +33,23 @@ def spec_validator():
         "urn:openai-spec", Resource.from_contents(spec, default_specification=DRAFT202012)
     )
 
+    schemas = spec["components"]["schemas"]
+
+    def known_properties(name: str) -> set[str]:
+        schema = schemas[name]
+        names = set(schema.get("properties", {}))
+        for part in schema.get("allOf", []):
+            if "$ref" in part:
+                names |= known_properties(part["$ref"].rsplit("/", 1)[-1])
+            names |= set(part.get("properties", {}))
+        return names
+
     def validator(name: str) -> Draft202012Validator:
         return Draft202012Validator(
             {"$ref": f"urn:openai-spec#/components/schemas/{name}"}, registry=registry
         )
 
+    validator.known_properties = known_properties
     return validator
 
 
@@ -61,6 +73,12 @@ def errors_of(validator, body) -> list[str]:
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
 
 
+def unknown_keys(spec_validator, name: str, body: dict) -> set[str]:
+    """Top-level keys the spec does not name (its schemas allow extra properties, so a typo
+    would otherwise pass)."""
+    return set(body) - spec_validator.known_properties(name)
+
+
 @pytest.mark.django_db
 def test_chat_request_sent_validates_against_spec(stub_openai, spec_validator, owner, meetings):
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
@@ -70,6 +88,7 @@ def test_chat_request_sent_validates_against_spec(stub_openai, spec_validator, o
 
     body = stub_openai.bodies[0]
     assert errors_of(spec_validator("CreateChatCompletionRequest"), body) == []
+    assert unknown_keys(spec_validator, "CreateChatCompletionRequest", body) == set()
 
 
 @pytest.mark.django_db
@@ -84,6 +103,7 @@ def test_responses_request_sent_validates_against_spec(
 
     body = stub_openai.bodies[0]
     assert errors_of(spec_validator("CreateResponse"), body) == []
+    assert unknown_keys(spec_validator, "CreateResponse", body) == set()
 
 
 @pytest.mark.parametrize("style", ["chat", "responses"])
@@ -95,6 +115,7 @@ def test_plain_json_fallback_request_validates(spec_validator, style, settings):
                  max_output_tokens=1000, cache_key="reflect-abc", structured=False)
     schema = "CreateChatCompletionRequest" if style == "chat" else "CreateResponse"
     assert errors_of(spec_validator(schema), body) == []
+    assert unknown_keys(spec_validator, schema, body) == set()
 
 
 def test_validator_catches_a_wrong_body(spec_validator):
