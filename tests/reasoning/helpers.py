@@ -53,3 +53,68 @@ def good_result(first_id: int, second_id: int) -> dict:
         ],
         "follow_up_questions": ["Who owns payment testing?"],
     }
+
+
+SPEAKERS = ["Ana", "Ben", "Chloe", "Dev"]
+TOPICS = ["the budget", "the supplier", "the launch date", "testing", "the contract", "hiring"]
+
+
+def long_transcript(label: str, lines: int) -> str:
+    """A deterministic transcript of `lines` lines whose every line is unique."""
+    return "\n".join(
+        f"{SPEAKERS[n % 4]}: In {label} item {n} we discussed {TOPICS[n % 6]} and agreed to "
+        f"revisit point {n * 7 % 101} next time."
+        for n in range(lines)
+    ) + "\n"
+
+
+def is_map_request(body: dict) -> bool:
+    return "Below is one part of it" in _instructions(body)
+
+
+def is_reduce_request(body: dict) -> bool:
+    return "notes come below as JSON" in _instructions(body)
+
+
+def _instructions(body: dict) -> str:
+    messages = body.get("messages") or body.get("input")
+    return messages[0]["content"]
+
+
+def corpus_text(body: dict) -> str:
+    messages = body.get("messages") or body.get("input")
+    content = messages[1]["content"]
+    return content if isinstance(content, str) else content[0]["text"]
+
+
+def cited_answer(documents):
+    """A stub reply builder: quotes the first line of each document the request contains
+    (map and single calls), or carries the quotes of the notes it was given (reduce)."""
+    import json
+    import re
+
+    from tests.stub_openai import answer
+
+    def reply(request):
+        body = request.body
+        text = corpus_text(body)
+        evidence = []
+        if is_reduce_request(body):
+            notes = json.loads(text[text.index("["):text.rindex("]") + 1])
+            for note in notes:
+                for finding in note["findings"]:
+                    evidence.extend(finding["evidence"])
+        else:
+            for document in documents:
+                match = re.search(rf"=== BEGIN DOCUMENT {document.pk} .*?===\n(.*?)\n", text)
+                if match:
+                    evidence.append({"document_id": document.pk, "quote": match.group(1)})
+        result = {
+            "summary": f"{len(evidence)} quotes",
+            "findings": [{"title": "Seen", "kind": "other", "confidence": "low",
+                          "observation": "A line.", "why_it_matters": "Test.", "evidence": evidence}],
+            "follow_up_questions": [],
+        }
+        return answer(result)(request)
+
+    return reply
