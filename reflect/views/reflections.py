@@ -40,7 +40,9 @@ def ask(request):
 
 def reflection_detail(request, pk: int):
     reflection = get_object_or_404(Reflection.objects.select_related("collection", "parent"), pk=pk, owner=request.user)
-    if reflection.is_finished:
+    if reflection.is_finished and not request.htmx:
+        # Read when the person opens the page; a result arriving while they watch still
+        # counts on the bell until they come back to it.
         notification_service.mark_reflection_read(user=request.user, reflection_id=reflection.pk)
     context = {"reflection": reflection, "groups": results.grouped_findings(reflection.result),
                "workers_alive": liveness.workers_alive() if not reflection.is_finished else True,
