@@ -274,7 +274,14 @@ class StubOpenAI:
         with self._lock:
             self.requests.append(request)
             item = self._script.pop(0) if self._script else self.default
-        return item(request) if callable(item) else item
+        if not callable(item):
+            return item
+        try:
+            return item(request)
+        except Exception as exc:  # noqa: BLE001 - a broken script must show in the test
+            return Reply(500, {"error": {"message": f"stub script raised {exc!r}",
+                                         "type": "stub_error"}},
+                         headers={"x-should-retry": "false"})
 
     def __enter__(self) -> StubOpenAI:
         return self.start()

@@ -118,3 +118,16 @@ def cited_answer(documents):
         return answer(result)(request)
 
     return reply
+
+
+class closing_connection:  # noqa: N801 - used like a function
+    """Close this thread's database connection on exit (for DB work in the stub's thread,
+    which only sees committed rows: use with django_db(transaction=True))."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        connection.close()
