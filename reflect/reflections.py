@@ -163,6 +163,7 @@ def create_reflection(
         map_model=map_model,
         effort=effort,
         snapshot=[{"id": d.pk, "sha256": d.sha256, "title": d.title} for d in documents],
+        usage=empty_usage(),
         estimate=_estimate(sources, question=question, effort=effort, provider=provider),
     )
     if enqueue:
