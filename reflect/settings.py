@@ -4,6 +4,7 @@ Every variable has an embedded default that suits a single developer machine; ba
 loudly at start-up. `.env.example` lists them all.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -248,6 +249,10 @@ if REFLECT_BACKEND_PROFILE not in {"openai", "vllm", "ollama", "llamacpp", "lmst
     raise ImproperlyConfigured(
         "REFLECT_BACKEND_PROFILE must be openai, vllm, ollama, llamacpp or lmstudio"
     )
+try:
+    json.loads(REFLECT_PRICES or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"REFLECT_PRICES must be a JSON object: {exc}") from None
 if REFLECT_OUTPUT_RESERVE_TOKENS >= REFLECT_CONTEXT_TOKENS:
     raise ImproperlyConfigured("REFLECT_OUTPUT_RESERVE_TOKENS must be below REFLECT_CONTEXT_TOKENS")
 if REFLECT_SOFT_TIME_LIMIT <= REFLECT_REQUEST_TIMEOUT * (REFLECT_SDK_MAX_RETRIES + 1):

@@ -87,9 +87,12 @@ def corpus_text(body: dict) -> str:
     return content if isinstance(content, str) else content[0]["text"]
 
 
-def cited_answer(documents):
+def cited_answer(documents, *, realistic_usage: bool = False):
     """A stub reply builder: quotes the first line of each document the request contains
-    (map and single calls), or carries the quotes of the notes it was given (reduce)."""
+    (map and single calls), or carries the quotes of the notes it was given (reduce).
+
+    `realistic_usage` reports the request's own size as its input tokens (as a server that
+    read all of it would)."""
     import json
     import re
 
@@ -115,6 +118,12 @@ def cited_answer(documents):
                           "observation": "A line.", "why_it_matters": "Test.", "evidence": evidence}],
             "follow_up_questions": [],
         }
+        if realistic_usage:
+            from reflect.tokens import count_tokens
+
+            from tests.stub_openai import usage
+
+            return answer(result, usage_=usage(count_tokens(request.raw.decode()), 200))(request)
         return answer(result)(request)
 
     return reply

@@ -80,3 +80,28 @@ def test_overflow_even_for_tiny_parts_fails_clearly(stub_openai, owner, meetings
     assert finished.error_kind == "context_overflow"
     assert "too small" in finished.error
     assert len(stub_openai.requests) == 1
+
+
+def test_ollama_silent_truncation_is_caught_and_replanned(stub_openai, settings, owner):
+    """Ollama drops the start of a prompt that is too long instead of failing: a reported
+    input far below what was sent counts as a context overflow."""
+    from tests.stub_openai import answer, usage
+
+    settings.REFLECT_BACKEND_PROFILE = "ollama"
+    documents = [
+        make_document(owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 150))
+        for n in range(2)
+    ]
+    stub_openai.script(answer({"summary": "", "findings": [], "follow_up_questions": []},
+                              usage_=usage(2048, 100)))
+    stub_openai.default = cited_answer(documents, realistic_usage=True)
+    reflection = create_reflection(owner=owner, preset="blind_spots",
+                                   document_ids=[d.pk for d in documents], enqueue=False)
+
+    finished = run_reflection(reflection_id=reflection.pk, final_attempt=False)
+
+    assert finished.status == Reflection.Status.SUCCEEDED, finished.error
+    assert finished.manifest["replans"] == 1
+    assert "truncated the prompt" in finished.manifest["calls"][0]["error"]
+    # The truncated call's tokens were billed (locally: counted) all the same.
+    assert finished.manifest["calls"][0]["usage"]["input_tokens"] == 2048
