@@ -238,7 +238,7 @@ class ModelClient:
         return request
 
     def _send_chat(self, request: dict) -> tuple[str, dict]:
-        completion = self._openai.chat.completions.create(**request)
+        completion = _checked(self._openai.chat.completions.create, request, "choices")
         usage = chat_usage(completion.usage)
         if not completion.choices:
             raise ReasoningError("the model server returned no answer", kind=INVALID_OUTPUT, usage=usage)
@@ -311,7 +311,7 @@ class ModelClient:
         return request
 
     def _send_responses(self, request: dict) -> tuple[str, dict]:
-        response = self._openai.responses.create(**request)
+        response = _checked(self._openai.responses.create, request, "output")
         usage = responses_usage(response.usage)
         if response.status == "failed":
             error = response.error
@@ -341,6 +341,23 @@ class ModelClient:
 
 class _JsonSchemaRejected(Exception):
     pass
+
+
+def _checked(create, request: dict, field: str):
+    """Call the SDK; a 200 whose body is not an API object (an HTML page from a proxy, broken
+    JSON) is an unusable answer, not an internal error."""
+    try:
+        reply = create(**request)
+    except json.JSONDecodeError as exc:
+        raise ReasoningError(
+            f"the model server's reply is not valid JSON: {exc}", kind=INVALID_OUTPUT
+        ) from exc
+    if not hasattr(reply, field):
+        snippet = " ".join(str(reply).split())[:200]
+        raise ReasoningError(
+            f"the model server's reply is not an API response: {snippet}", kind=INVALID_OUTPUT
+        )
+    return reply
 
 
 def _refuse_hopeless_retries(response) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from reflect.models import Reflection
 from reflect.reflections import create_reflection, run_reflection
-from tests.stub_openai import answer, usage
+from tests.stub_openai import Reply, answer, usage
 
 from .helpers import good_result
 
@@ -65,3 +65,23 @@ def test_prose_and_code_fences_around_the_json_are_tolerated(stub_openai, owner,
 
     assert finished.status == Reflection.Status.SUCCEEDED
     assert len(finished.result["findings"]) == 2
+
+
+@pytest.mark.parametrize(
+    "reply, message",
+    [
+        (Reply(200, raw=b"<html>Bad gateway</html>", headers={"Content-Type": "text/html"}),
+         "the model server's reply is not an API response: <html>Bad gateway</html>"),
+        (Reply(200, raw=b"{not json"), "the model server's reply is not valid JSON"),
+        (Reply(200, {"error": "model crashed"}), "the model server returned no answer"),
+    ],
+    ids=["html", "broken-json", "error-in-200"],
+)
+def test_a_reply_that_is_not_an_api_response_fails_clearly(stub_openai, owner, meetings, reply, message):
+    stub_openai.script(reply)
+
+    finished = run(owner, meetings)
+
+    assert finished.status == Reflection.Status.FAILED
+    assert finished.error_kind == "invalid_output"
+    assert finished.error.startswith(message)
