@@ -30,7 +30,7 @@ from .models import Collection, Document, Notification, Reflection, ReflectionPa
 from .reasoning import citations, errors, planning, providers
 from .reasoning import prompt as prompts
 from .reasoning.client import SCHEMA_VERSION, ModelClient, add_usage, empty_usage
-from .reasoning.errors import CONTEXT_OVERFLOW, PERMANENT, ReasoningError
+from .reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
 from .reasoning.pricing import call_cost
 from .reasoning.sources import SourceDocument
 
