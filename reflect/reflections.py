@@ -25,7 +25,7 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import events
+from . import events, notifications
 from .models import Collection, Document, Notification, Reflection, ReflectionPart
 from .reasoning import citations, errors, planning, providers
 from .reasoning import prompt as prompts
@@ -668,6 +668,8 @@ def notify(*, reflection: Reflection) -> Notification:
         defaults={"user_id": reflection.owner_id, "status": reflection.status,
                   "message": message[:300], "read_at": None},
     )
+    # Email and webhook (if the person opted in) go out after the finishing commit.
+    notifications.enqueue_delivery(notification=notification)
     return notification
 
 
