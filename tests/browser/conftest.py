@@ -25,8 +25,10 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running while the browser is
+    # open, which must be gone before the async tests elsewhere run.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
