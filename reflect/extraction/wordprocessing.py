@@ -115,7 +115,7 @@ class _Walker:
                 key=lambda target: str(target.partname),
             )
             for target in dict.fromkeys(targets):
-                element = target.element
+                element = _root(target)
                 text = "".join(element.itertext())
                 if text.strip() and text not in seen_texts:
                     seen_texts.add(text)
@@ -137,9 +137,7 @@ class _Walker:
             self.carry = ""
 
     def notes(self, target, part: str, tag: str) -> None:
-        root = getattr(target, "element", None)
-        if root is None:
-            root = etree.fromstring(target.blob, SAFE_XML)
+        root = _root(target)
         self.paragraph = 0
         number = 0
         for note in root.iterchildren(tag):
@@ -277,6 +275,12 @@ def _inline(element, out: list[str], boxes: list) -> None:
             _inline(_choice(child), out, boxes)
         elif tag == M_MATH or tag == M_MATH_PARA:
             out.append("".join(t.text or "" for t in child.iter(M_T)))
+
+
+def _root(part):
+    """The XML of a part: python-docx parsed the ones it knows (headers, comments), not notes."""
+    element = getattr(part, "element", None)
+    return element if element is not None else etree.fromstring(part.blob, SAFE_XML)
 
 
 def _choice(alternate):

@@ -155,3 +155,17 @@ def test_a_pdf_whose_name_says_otherwise_is_still_read(corpus):
     data = (corpus / "pdf/pypdf/crazyones.pdf").read_bytes()
 
     assert extract(data, filename="notes.txt").kind == "pdf"
+
+
+def test_a_celery_soft_time_limit_reaches_the_task(corpus, monkeypatch):
+    """The task reports "took too long" itself, so the limit must not become "damaged file"."""
+    from billiard.exceptions import SoftTimeLimitExceeded
+    from pypdf import PageObject
+
+    def out_of_time(self, *args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(PageObject, "extract_text", out_of_time)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        extract((corpus / "pdf/pypdf/crazyones.pdf").read_bytes(), filename="crazyones.pdf")
