@@ -42,7 +42,9 @@ def large_docx(target: Path, *, count: int = 3, paragraphs: int = 3000, tables: 
         table_every = paragraphs // tables
         for index in range(paragraphs):
             if index % 50 == 0:
-                document.add_heading(f"Section {index // 50 + 1}: {rng.choice(WORDS)} review", level=1 + index % 2)
+                document.add_heading(
+                    f"Section {index // 50 + 1}: {rng.choice(WORDS)} review", level=1 + index % 2
+                )
             sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "."
             style = "List Bullet" if index % 7 == 0 else None
             document.add_paragraph(sentence, style=style)

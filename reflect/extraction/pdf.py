@@ -46,5 +46,7 @@ def extract_pdf(data: bytes, *, limits: Limits) -> Extraction:
     if not any(character.isalnum() for character in text):
         if failure is not None:
             raise damaged(failure)
-        raise ExtractionError("no text layer: this looks like a scanned PDF (text recognition is not supported)")
+        raise ExtractionError(
+            "no text layer: this looks like a scanned PDF (text recognition is not supported)"
+        )
     return Extraction(kind="pdf", text=text, segments=builder.segments, pages=count)

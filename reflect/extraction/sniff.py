@@ -54,12 +54,8 @@ BINARY_SIGNATURES = (
 )
 
 # A cue timing line: start --> end, hours optional and unbounded, milliseconds optional.
-TIMING = re.compile(
-    r"^[ \t]*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*-->[ \t]*\S", re.MULTILINE
-)
-SRT_TIMING = re.compile(
-    r"^[ \t]*\d+:\d{1,2}:\d{1,2},\d{1,3}[ \t]*-->", re.MULTILINE
-)
+TIMING = re.compile(r"^[ \t]*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*-->[ \t]*\S", re.MULTILINE)
+SRT_TIMING = re.compile(r"^[ \t]*\d+:\d{1,2}:\d{1,2},\d{1,3}[ \t]*-->", re.MULTILINE)
 SNIFF_BYTES = 64 * 1024
 
 

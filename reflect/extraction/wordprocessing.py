@@ -32,8 +32,7 @@ MC_ALTERNATE = MC + "AlternateContent"
 M_MATH, M_MATH_PARA, M_T = M + "oMath", M + "oMathPara", M + "t"
 # Elements whose children are runs (or more such wrappers) in the same paragraph.
 INLINE_WRAPPERS = {
-    W + name
-    for name in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo")
+    W + name for name in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo")
 }
 BLOCK_WRAPPERS = {W + "customXml", W + "ins", W + "moveTo"}
 RUN_TEXT = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
@@ -75,7 +74,9 @@ def check_package(data: bytes, *, limits: Limits) -> None:
                     f"(the limit is {_megabytes(limits.max_docx_uncompressed_bytes)})"
                 )
             for info in infos:
-                if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+                    info.compress_size, 1
+                ):
                     raise ExtractionError(
                         f"file too large when uncompressed: {info.filename} expands "
                         f"{info.file_size // max(info.compress_size, 1)} times (a zip bomb?)"
@@ -85,7 +86,9 @@ def check_package(data: bytes, *, limits: Limits) -> None:
                 if name in names:
                     with archive.open(name) as part:
                         if STRICT_NAMESPACE in part.read(4096):
-                            raise ExtractionError("Strict Open XML .docx is not supported: save it as a Word Document (.docx)")
+                            raise ExtractionError(
+                                "Strict Open XML .docx is not supported: save it as a Word Document (.docx)"
+                            )
     except (ExtractionError, *PASS_THROUGH):
         raise
     except Exception as error:
@@ -111,7 +114,11 @@ class _Walker:
         seen_texts = set()
         for reltype, part_name in ((RT.HEADER, "header"), (RT.FOOTER, "footer")):
             targets = sorted(
-                (rel.target_part for rel in main.rels.values() if rel.reltype == reltype and not rel.is_external),
+                (
+                    rel.target_part
+                    for rel in main.rels.values()
+                    if rel.reltype == reltype and not rel.is_external
+                ),
                 key=lambda target: str(target.partname),
             )
             for target in dict.fromkeys(targets):

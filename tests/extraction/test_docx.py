@@ -13,7 +13,12 @@ from .conftest import segment_containing, segment_texts
 def test_paragraphs_and_tables_in_document_order(extract_file):
     extraction = extract_file("docx/mammoth/tables.docx")
 
-    assert segment_texts(extraction) == ["Above", "Top left | Top right", "Bottom left | Bottom right", "Below"]
+    assert segment_texts(extraction) == [
+        "Above",
+        "Top left | Top right",
+        "Bottom left | Bottom right",
+        "Below",
+    ]
     assert extraction.segments[0]["part"] == "body"
     assert extraction.segments[1] | {"start": 0, "end": 0} == {
         "start": 0,
@@ -71,7 +76,11 @@ def test_soft_line_breaks_in_a_cell_stay_on_the_row(extract_file):
     [
         ("docx/mammoth/footnotes.docx", "Footnote 1: A tachyon walks into a bar.", "footnote"),
         ("docx/mammoth/endnotes.docx", "Endnote 1: A tachyon walks into a bar.", "endnote"),
-        ("docx/mammoth/comments.docx", "Comment by Michael Williamson: A tachyon walks into a bar.", "comment"),
+        (
+            "docx/mammoth/comments.docx",
+            "Comment by Michael Williamson: A tachyon walks into a bar.",
+            "comment",
+        ),
         ("docx/pandoc/notes.docx", "Endnote 1: This is an endnote at the end of the document.", "endnote"),
         ("docx/pandoc/notes.docx", "Footnote 1: My note.", "footnote"),
         ("docx/docx2python/example.docx", "Header text", "header"),
@@ -94,7 +103,9 @@ def test_a_document_with_text_only_in_headers_is_read(extract_file):
 def test_identical_headers_of_several_sections_appear_once(extract_file):
     extraction = extract_file("docx/python-docx/sct-first-page-hdrftr.docx")
 
-    headers = [text for text, s in zip(segment_texts(extraction), extraction.segments) if s["part"] == "header"]
+    headers = [
+        text for text, s in zip(segment_texts(extraction), extraction.segments) if s["part"] == "header"
+    ]
     assert len(headers) == len(set(headers))
 
 
@@ -146,7 +157,9 @@ def test_strict_open_xml_is_refused_by_name(extract_file, relative):
 
 
 def test_package_missing_a_part_is_damaged(extract_file):
-    with pytest.raises(ExtractionError, match="^damaged file: There is no item named 'word/media/image16.png'"):
+    with pytest.raises(
+        ExtractionError, match="^damaged file: There is no item named 'word/media/image16.png'"
+    ):
         extract_file("docx/docx2python/nested_paragraphs_in_header3b.docx")
 
 
@@ -171,7 +184,9 @@ def test_zip_bomb_is_refused_from_the_zip_directory(tmp_path):
     data = _zip_bomb(tmp_path / "bomb.docx", 300 * 1024 * 1024)
     assert len(data) < 1024 * 1024
 
-    with pytest.raises(ExtractionError, match=r"^file too large when uncompressed: 300 MB \(the limit is 200 MB\)"):
+    with pytest.raises(
+        ExtractionError, match=r"^file too large when uncompressed: 300 MB \(the limit is 200 MB\)"
+    ):
         extract(data, filename="bomb.docx")
 
 
@@ -187,5 +202,7 @@ def test_a_zip_that_is_not_a_word_document_is_refused(tmp_path):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
 
-    with pytest.raises(ExtractionError, match="^this file is named .docx but its content is not a Word document"):
+    with pytest.raises(
+        ExtractionError, match="^this file is named .docx but its content is not a Word document"
+    ):
         extract(buffer.getvalue(), filename="budget.docx")

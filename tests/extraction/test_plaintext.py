@@ -22,7 +22,12 @@ def test_speaker_lines_of_a_meeting_transcript(extract_file):
     extraction = extract_file("meetings/qmsum/ami-ES2004/ES2004a.txt")
 
     assert extraction.kind == "txt"
-    assert sorted(extraction.speakers) == ["Industrial Designer", "Marketing", "Project Manager", "User Interface"]
+    assert sorted(extraction.speakers) == [
+        "Industrial Designer",
+        "Marketing",
+        "Project Manager",
+        "User Interface",
+    ]
     assert len(extraction.segments) == 320  # one per turn, as QMSum counts them
     assert [s["line"] for s in extraction.segments[:3]] == [1, 2, 3]
 
@@ -61,7 +66,10 @@ def test_encodings_and_line_endings(data, expected):
 
 
 def test_bomless_utf16_text_is_recognised():
-    assert extract("Hello there, meeting notes".encode("utf-16-le"), filename="notes.txt").text == "Hello there, meeting notes"
+    assert (
+        extract("Hello there, meeting notes".encode("utf-16-le"), filename="notes.txt").text
+        == "Hello there, meeting notes"
+    )
 
 
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"  \n\r\n\t ", "\ufeff".encode("utf-16")])

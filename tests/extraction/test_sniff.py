@@ -49,14 +49,42 @@ def test_empty_file():
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
-        (b"MZ\x90\x00\x03" + b"\x00" * 100, "report.pdf", "^this file is named .pdf but its content is not a PDF \\(it looks like a Windows program\\)$"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "report.pdf", "^this file is named .pdf but its content is not a PDF \\(it looks like a PNG image\\)$"),
+        (
+            b"MZ\x90\x00\x03" + b"\x00" * 100,
+            "report.pdf",
+            "^this file is named .pdf but its content is not a PDF \\(it looks like a Windows program\\)$",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+            "report.pdf",
+            "^this file is named .pdf but its content is not a PDF \\(it looks like a PNG image\\)$",
+        ),
         (b"just some words", "report.pdf", "^this file is named .pdf but its content is not a PDF$"),
-        (b"just some words", "contract.docx", "^this file is named .docx but its content is not a Word document$"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "notes.txt", "^this file is named .txt but its content is not text"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.doc", "^legacy .doc is not supported: save as .docx$"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.docx", "^legacy .doc is not supported: save as .docx$"),
-        (b"a,b\n1,2\n", "table.csv", "^unsupported file type: .csv; supported are PDF, DOCX, TXT, Markdown, WebVTT and SRT$"),
+        (
+            b"just some words",
+            "contract.docx",
+            "^this file is named .docx but its content is not a Word document$",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+            "notes.txt",
+            "^this file is named .txt but its content is not text",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "old.doc",
+            "^legacy .doc is not supported: save as .docx$",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "old.docx",
+            "^legacy .doc is not supported: save as .docx$",
+        ),
+        (
+            b"a,b\n1,2\n",
+            "table.csv",
+            "^unsupported file type: .csv; supported are PDF, DOCX, TXT, Markdown, WebVTT and SRT$",
+        ),
         (b"hello", "README", "^unsupported file type: a file without an extension; supported are"),
     ],
 )

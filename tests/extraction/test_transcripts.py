@@ -31,8 +31,13 @@ def test_consecutive_cues_of_one_speaker_merge_into_a_turn(extract_file):
     assert extraction.text.startswith(
         "[00:00:00] Kyle Huey: Not ready yet? Alright, I'll wait until the camera man tells me we're good."
     )
-    assert "[00:00:04] Chris Pearce: Okay, we're good now.\n\n[00:00:04] Kyle Huey: Oh, now we're good?" in extraction.text
-    turn = segment_containing(extraction, "So the first thing that the cycle collector does is that it collects garbage C++ cycles.")
+    assert (
+        "[00:00:04] Chris Pearce: Okay, we're good now.\n\n[00:00:04] Kyle Huey: Oh, now we're good?"
+        in extraction.text
+    )
+    turn = segment_containing(
+        extraction, "So the first thing that the cycle collector does is that it collects garbage C++ cycles."
+    )
     assert turn["speaker"] == "Kyle Huey" and turn["seconds"] == 4.0
 
 
@@ -139,8 +144,14 @@ def test_cp1252_subtitles_decode_like_their_utf8_twin(extract_file):
 @pytest.mark.parametrize(
     ("relative", "quote"),
     [
-        ("transcripts/vtt/go-astisub/example-in-carriage-return.vtt", "Did one of the last stories strike you"),
-        ("transcripts/srt/go-astisub/example-in-carriage-return.srt", "Did one of the last stories strike you"),
+        (
+            "transcripts/vtt/go-astisub/example-in-carriage-return.vtt",
+            "Did one of the last stories strike you",
+        ),
+        (
+            "transcripts/srt/go-astisub/example-in-carriage-return.srt",
+            "Did one of the last stories strike you",
+        ),
         ("transcripts/vtt/go-astisub/example-in-non-utf8.vtt", "How did we end up here?"),
         ("transcripts/srt/pysrt/capability_tester.srt", "This text should be blue"),
     ],
@@ -197,10 +208,22 @@ def test_recoverable_files_other_parsers_reject_are_read(extract_file, relative)
         ("transcripts/vtt/vtt.js/file-layout__blank-file-with-bom.vtt", "^empty file$"),
         ("transcripts/vtt/webvtt-py/no_captions.vtt", "^empty file: the transcript has no captions$"),
         ("transcripts/srt/webvtt-py/invalid_format4.srt", "^empty file: the transcript has no captions$"),
-        ("transcripts/vtt/vtt.js/file-layout__bad-double-webvtt.vtt", "^this file is named .vtt but its content is not WebVTT$"),
-        ("transcripts/vtt/vtt.js/file-layout__garbage-signature.vtt", "^this file is named .vtt but its content is not WebVTT$"),
-        ("transcripts/vtt/go-astisub/broken-1-in.vtt", "^this file is named .vtt but its content is not WebVTT$"),
-        ("transcripts/srt/webvtt-py/invalid_format1.srt", "^this file is named .srt but its content is not SubRip$"),
+        (
+            "transcripts/vtt/vtt.js/file-layout__bad-double-webvtt.vtt",
+            "^this file is named .vtt but its content is not WebVTT$",
+        ),
+        (
+            "transcripts/vtt/vtt.js/file-layout__garbage-signature.vtt",
+            "^this file is named .vtt but its content is not WebVTT$",
+        ),
+        (
+            "transcripts/vtt/go-astisub/broken-1-in.vtt",
+            "^this file is named .vtt but its content is not WebVTT$",
+        ),
+        (
+            "transcripts/srt/webvtt-py/invalid_format1.srt",
+            "^this file is named .srt but its content is not SubRip$",
+        ),
     ],
 )
 def test_unreadable_transcripts_fail_with_a_reason(extract_file, relative, message):
