@@ -59,7 +59,10 @@ def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
         raise ExtractionError("damaged file: the document nests too deeply") from error
     except (ValueError, KeyError, AttributeError, TypeError, etree.LxmlError) as error:
         raise damaged(error) from error
-    return Extraction(kind="docx", text=walker.builder.text, segments=walker.builder.segments)
+    text = walker.builder.text
+    if not text:
+        raise ExtractionError("empty file: the document has no text")
+    return Extraction(kind="docx", text=text, segments=walker.builder.segments)
 
 
 def check_package(data: bytes, *, limits: Limits) -> None:

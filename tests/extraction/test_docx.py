@@ -163,10 +163,12 @@ def test_package_missing_a_part_is_damaged(extract_file):
         extract_file("docx/docx2python/nested_paragraphs_in_header3b.docx")
 
 
-def test_empty_document_gives_empty_text(extract_file):
-    extraction = extract_file("docx/mammoth/empty.docx")
-
-    assert extraction.text == "" and extraction.segments == []
+@pytest.mark.parametrize(
+    "relative", ["docx/mammoth/empty.docx", "docx/python-docx/having-images.docx", "docx/mammoth/external-picture.docx"]
+)
+def test_a_document_without_text_is_an_empty_file(extract_file, relative):
+    with pytest.raises(ExtractionError, match="^empty file: the document has no text$"):
+        extract_file(relative)
 
 
 def _zip_bomb(path, size: int) -> bytes:
