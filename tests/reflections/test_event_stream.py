@@ -4,6 +4,7 @@ import asyncio
 import json
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 
 from reflect import events
@@ -11,6 +12,16 @@ from reflect import events
 from ..factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_thread_connections():
+    """sync_to_async runs ORM calls on its own thread; close that thread's connection so the
+    test database can be dropped at the end of the run."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
 
 
 async def read_events(response, count: int, timeout: float = 5) -> list[str]:
