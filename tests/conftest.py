@@ -91,3 +91,13 @@ def start_worker(tmp_path, session_media_root, redis_client):
 def live_worker(start_worker) -> Worker:
     """One real Celery worker with the default environment."""
     return start_worker()
+
+
+@pytest.fixture
+def owner(client, db):
+    """A person logged in on `client` (tests/reasoning has its own, not logged in)."""
+    from .factories import make_user
+
+    user = make_user()
+    client.force_login(user)
+    return user

@@ -9,13 +9,6 @@ from ..factories import make_document, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner(client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def test_creating_a_collection_opens_it(client, owner):
     response = client.post("/collections/", {"name": "  Q3 planning "})
 

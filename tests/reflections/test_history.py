@@ -15,13 +15,6 @@ def finding(title, quote, doc_id=1):
             "evidence": [{"document_id": doc_id, "quote": quote}]}
 
 
-@pytest.fixture
-def owner(client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def test_search_matches_question_summary_and_findings(owner):
     make_reflection(owner, question="Where do people disagree?")
     make_reflection(owner, question="Q2", result={"summary": "The kinetic battery plan", "findings": []})

@@ -23,13 +23,6 @@ def notify(user, **fields):
                                        message=f"Reflection ready: {reflection.question}")
 
 
-@pytest.fixture
-def owner(client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def test_every_page_shows_the_unread_count(client, owner):
     notify(owner)
     notify(owner)

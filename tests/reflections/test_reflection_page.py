@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 TEXT = "Alice: the budget is fine.\n\nBob: the vendor contract expires in March."
 
 
-@pytest.fixture
-def owner(client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def fragment(client, reflection):
     return client.get(reflection.get_absolute_url(), HTTP_HX_REQUEST="true")
 
