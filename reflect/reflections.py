@@ -364,6 +364,11 @@ class _Run:
         self.manifest.setdefault("calls", [])
         self.manifest.setdefault("replans", 0)
         self._client: ModelClient | None = None
+        parent = reflection.parent
+        # What the model is asked: the question, and for a follow-up the earlier findings.
+        self.asked = prompts.follow_up_question(
+            reflection.question, parent.result if parent is not None else None
+        )
 
     # State ------------------------------------------------------------------------------------
 
@@ -455,7 +460,7 @@ class _Run:
                 try:
                     plan = planning.make_plan(
                         ordered,
-                        question=self.reflection.question,
+                        question=self.asked,
                         context_tokens=settings.REFLECT_CONTEXT_TOKENS,
                         output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
                         max_batch_tokens=self.manifest.get("max_batch_tokens"),
@@ -520,7 +525,7 @@ class _Run:
         self.progress(phase="part 1 of 1", parts_done=0, parts_total=1)
         documents = list(by_id.values())
         prompt = prompts.Prompt(
-            prompts.SINGLE_INSTRUCTIONS, planning.render_corpus(documents), self.reflection.question
+            prompts.SINGLE_INSTRUCTIONS, planning.render_corpus(documents), self.asked
         )
         key = prompts.cache_key(
             [d.sha256 for d in documents], model=self.reflection.model, schema_version=SCHEMA_VERSION
@@ -546,7 +551,7 @@ class _Run:
             ]
             key = _part_key(
                 fingerprints, model=map_model, effort=self.reflection.effort,
-                question=self.reflection.question,
+                question=self.asked,
             )
             slices = self.manifest["plan"][number - 1]
             done = ReflectionPart.objects.filter(reflection=self.reflection, key=key).first()
@@ -560,7 +565,7 @@ class _Run:
             self.progress(phase=f"part {number} of {total}", parts_done=number - 1,
                           parts_total=total)
             prompt = prompts.Prompt(
-                prompts.MAP_INSTRUCTIONS, planning.render_batch(batch, by_id), self.reflection.question
+                prompts.MAP_INSTRUCTIONS, planning.render_batch(batch, by_id), self.asked
             )
             result = self.call(
                 step="map", index=number, model=map_model, prompt=prompt,
@@ -577,7 +582,7 @@ class _Run:
             notes.append(result)
         self.progress(phase="synthesising", parts_done=total, parts_total=total)
         prompt = prompts.Prompt(
-            prompts.REDUCE_INSTRUCTIONS, prompts.render_candidates(notes), self.reflection.question
+            prompts.REDUCE_INSTRUCTIONS, prompts.render_candidates(notes), self.asked
         )
         try:
             return self.call(step="reduce", index=total + 1, model=model, prompt=prompt,

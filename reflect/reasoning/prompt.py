@@ -140,6 +140,21 @@ class Prompt:
     question: str
 
 
+def follow_up_question(question: str, earlier: dict | None) -> str:
+    """The question, followed for a follow-up by the findings it follows up.
+
+    They come after the corpus with the question, so the cacheable prefix stays the same.
+    """
+    findings = (earlier or {}).get("findings") or []
+    if not findings:
+        return question
+    lines = [question.strip(), "", "Earlier findings on these same documents (context for this "
+             "follow-up; check them against the documents, quote the documents, not these notes):"]
+    for finding in findings:
+        lines.append(f"- [{finding.get('kind', 'other')}] {finding.get('title', '')}: {finding.get('observation', '')}")
+    return "\n".join(lines)
+
+
 def question_block(question: str) -> str:
     return f"Question: {question.strip()}"
 
