@@ -5,8 +5,10 @@ A result is a dict:
      "findings": [{"title", "kind", "confidence", "observation", "why_it_matters",
                    "evidence": [{"document_id": int, "quote": str}]}],
      "follow_up_questions": [str]}
-Verification (ours) later adds to each evidence item: "verified" ("exact", "normalised",
-"approximate" or "unverified"), "start", "end", "locator"; and to each finding "supported".
+Verification (ours, reflect.reasoning.citations) later adds to each evidence item "verified"
+(bool: exact or normalised match), "match" ("exact", "normalised", "approximate" or
+"unverified"), "start", "end", "locator", "document_title" and "source_text"; and to each
+finding "supported" (at least one quote found, approximately or better).
 """
 
 FINDING_KINDS = [
