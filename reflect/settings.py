@@ -116,6 +116,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder; a fresh clone has no var/ yet.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     # Web and worker write concurrently: WAL lets readers proceed, the timeout makes a
     # writer wait for the lock instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
