@@ -1,5 +1,6 @@
 """A reflection's result as people read it: grouped findings, marks, Markdown export."""
 
+from . import locators
 from .models import Reflection
 
 KIND_TITLES = {
@@ -24,28 +25,12 @@ def evidence_mark(evidence: dict) -> str:
     return "unverified"
 
 
-def locator_label(locator: dict | None) -> str:
-    if not locator:
-        return ""
-    if locator.get("page"):
-        return f"page {locator['page']}"
-    if locator.get("time"):
-        return locator["time"] + (f" · {locator['speaker']}" if locator.get("speaker") else "")
-    if locator.get("part"):
-        if locator.get("table") is not None:
-            return f"{locator['part']} · table {locator['table']} row {locator.get('row')}"
-        return f"{locator['part']} ¶{locator.get('paragraph')}"
-    if locator.get("line"):
-        return f"line {locator['line']}"
-    return ""
-
-
 def grouped_findings(result: dict | None) -> list[dict]:
     """Findings grouped by kind in a fixed order, each group sorted by confidence."""
     groups: dict[str, list] = {}
     for finding in (result or {}).get("findings", []):
         evidence = [
-            {**e, "mark": evidence_mark(e), "where": locator_label(e.get("locator"))}
+            {**e, "mark": evidence_mark(e), "where": locators.label(e.get("locator"))}
             for e in finding.get("evidence", [])
         ]
         groups.setdefault(finding.get("kind") or "other", []).append({**finding, "evidence": evidence})

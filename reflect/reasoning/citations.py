@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from reflect import locators
 from reflect.reasoning.sources import SourceDocument
 
 MIN_QUOTE_CHARS = 3  # letters or digits after folding; shorter quotes prove nothing
@@ -446,7 +447,7 @@ def locator_for(segments: list[dict], start: int, end: int) -> dict | None:
         if index >= len(segments) or segments[index]["start"] >= max(end, start + 1):
             return None
     first = segments[index]
-    locator = {k: v for k, v in first.items() if k not in ("start", "end")}
+    locator = locators.of_segment(first)
     final = max(start, end - 1)
     last_index = bisect_right(segments, final, key=lambda s: s["start"]) - 1
     if last_index > index:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from reflect import locators
 from reflect.tokens import count_tokens, count_tokens_batch
 
 from . import prompt as prompts
@@ -43,15 +44,11 @@ class Slice:
             item["chars"] = [self.start, self.end]
             if self.first_segment is not None:
                 item["segments"] = [self.first_segment, self.last_segment]
-                item["from"] = _locator(document.segments[self.first_segment])
-                item["to"] = _locator(document.segments[self.last_segment])
+                item["from"] = locators.of_segment(document.segments[self.first_segment])
+                item["to"] = locators.of_segment(document.segments[self.last_segment])
             if self.cut_inside_segment:
                 item["cut_inside_segment"] = True
         return item
-
-
-def _locator(segment: dict) -> dict:
-    return {k: v for k, v in segment.items() if k not in ("start", "end")}
 
 
 @dataclass

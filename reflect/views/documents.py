@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from .. import documents as service
+from .. import locators
 from ..models import Document
 
 
@@ -91,7 +92,7 @@ def document_blocks(document: Document, *, highlight: tuple[int, int] | None = N
     for s in document.segments:
         start, end = s["start"], s["end"]
         block = {"text": text[start:end], "start": start, "end": end,
-                 "locator": {k: v for k, v in s.items() if k not in ("start", "end")}}
+                 "where": locators.label(locators.of_segment(s))}
         if highlight and highlight[0] < end and highlight[1] > start:
             lo, hi = max(highlight[0], start), min(highlight[1], end)
             block.update(before=text[start:lo], marked=text[lo:hi], after=text[hi:end],
