@@ -66,13 +66,18 @@ def ingest_document(*, owner: User, filename: str, data: bytes) -> Upload:
     return upload
 
 
-def store_document(*, owner: User, filename: str, data: bytes) -> Upload:
-    filename = clean_filename(filename)
-    if len(data) > settings.REFLECT_MAX_UPLOAD_BYTES:
+def check_upload_size(size: int) -> None:
+    """Refuse a file over the upload limit; callers with a size in hand check before reading."""
+    if size > settings.REFLECT_MAX_UPLOAD_BYTES:
         raise UploadRejected(
-            f"file too large: {len(data) / 1e6:.1f} MB (the limit is "
+            f"file too large: {size / 1e6:.1f} MB (the limit is "
             f"{settings.REFLECT_MAX_UPLOAD_BYTES / 1e6:.0f} MB)"
         )
+
+
+def store_document(*, owner: User, filename: str, data: bytes) -> Upload:
+    filename = clean_filename(filename)
+    check_upload_size(len(data))
     try:
         kind = detect_kind(data, filename=filename)
     except ExtractionError as error:

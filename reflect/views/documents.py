@@ -39,10 +39,9 @@ def upload(request):
 
 def _upload_one(owner, uploaded) -> dict:
     name = service.clean_filename(uploaded.name or "")
-    if uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES:
-        error = f"file too large: {uploaded.size / 1e6:.1f} MB (the limit is {settings.REFLECT_MAX_UPLOAD_BYTES / 1e6:.0f} MB)"
-        return {"name": name, "ok": False, "error": error}
     try:
+        # Checked before reading, so an oversized file is never loaded into memory.
+        service.check_upload_size(uploaded.size)
         result = service.upload_document(owner=owner, filename=name, data=uploaded.read())
     except service.UploadRejected as error:
         return {"name": name, "ok": False, "error": str(error)}
