@@ -9,16 +9,13 @@ import socket
 import threading
 
 import redis
-from django.conf import settings
+
+from . import events
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "reflect:worker:"
 TTL = 20
 INTERVAL = 5
-
-
-def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
 
 
 def start_heartbeat(hostname: str | None = None) -> threading.Event:
@@ -27,7 +24,7 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
     stop = threading.Event()
 
     def beat() -> None:
-        client = _client()
+        client = events.client()
         while not stop.is_set():
             try:
                 client.set(KEY_PREFIX + name, "1", ex=TTL)
@@ -46,6 +43,6 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
 def workers_alive() -> bool | None:
     """True or False; None when Redis itself cannot be reached."""
     try:
-        return next(iter(_client().scan_iter(match=KEY_PREFIX + "*", count=100)), None) is not None
+        return next(iter(events.client().scan_iter(match=KEY_PREFIX + "*", count=100)), None) is not None
     except redis.RedisError:
         return None
