@@ -15,6 +15,7 @@ import random
 import socket
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -125,6 +126,47 @@ def _provider_for(provider: str | None) -> str:
         raise ReflectionError(str(exc)) from None
 
 
+@dataclass(frozen=True)
+class _Request:
+    question: str
+    effort: str
+    provider: str
+    documents: list[Document]
+    estimate: dict
+
+
+def _prepare(
+    *,
+    owner,
+    question: str,
+    preset: str,
+    collection: Collection | None,
+    document_ids: Sequence[int] | None,
+    effort: str | None,
+    provider: str | None,
+    parent: Reflection | None,
+) -> _Request:
+    """Validate a question and its documents, and estimate what it would send and cost."""
+    if parent is not None and parent.owner_id != owner.pk:
+        raise ReflectionError("that reflection belongs to someone else")
+    question = _question_for(question, preset)
+    effort = _effort_for(effort)
+    provider = _provider_for(provider)
+    documents = _documents_for(
+        owner=owner, collection=collection, document_ids=document_ids, parent=parent
+    )
+    sources = [SourceDocument.from_document(d) for d in documents]
+    estimate = _estimate(
+        sources, question=asked_question(question, parent), effort=effort, provider=provider
+    )
+    return _Request(question, effort, provider, documents, estimate)
+
+
+def asked_question(question: str, parent: Reflection | None) -> str:
+    """What the model is asked: the question, and for a follow-up the earlier findings."""
+    return prompts.follow_up_question(question, parent.result if parent is not None else None)
+
+
 def create_reflection(
     *,
     owner,
@@ -142,29 +184,22 @@ def create_reflection(
     Documents come from `collection`, else `document_ids`, else the `parent` (a follow-up
     asks of the same documents). Only the owner's ready documents are used.
     """
-    if parent is not None and parent.owner_id != owner.pk:
-        raise ReflectionError("that reflection belongs to someone else")
-    question = _question_for(question, preset)
-    effort = _effort_for(effort)
-    provider = _provider_for(provider)
-    documents = _documents_for(
-        owner=owner, collection=collection, document_ids=document_ids, parent=parent
-    )
-    model, map_model = providers.models_for(provider)
-    sources = [SourceDocument.from_document(d) for d in documents]
+    request = _prepare(owner=owner, question=question, preset=preset, collection=collection,
+                       document_ids=document_ids, effort=effort, provider=provider, parent=parent)
+    model, map_model = providers.models_for(request.provider)
     reflection = Reflection.objects.create(
         owner=owner,
         collection=collection if collection is not None else (parent.collection if parent else None),
         parent=parent,
-        question=question,
+        question=request.question,
         preset=preset,
-        provider=provider,
+        provider=request.provider,
         model=model,
         map_model=map_model,
-        effort=effort,
-        snapshot=[{"id": d.pk, "sha256": d.sha256, "title": d.title} for d in documents],
+        effort=request.effort,
+        snapshot=[{"id": d.pk, "sha256": d.sha256, "title": d.title} for d in request.documents],
         usage=empty_usage(),
-        estimate=_estimate(sources, question=question, effort=effort, provider=provider),
+        estimate=request.estimate,
     )
     if enqueue:
         _enqueue(reflection)
@@ -233,14 +268,8 @@ def estimate_reflection(
     ([low, high] or None), "output_tokens" [low, high] (reasoning included),
     "reasoning_tokens" [low, high], "cost_usd" [low, high] or None when unpriced, "notes"}.
     """
-    question = _question_for(question, preset)
-    effort = _effort_for(effort)
-    provider = _provider_for(provider)
-    documents = _documents_for(
-        owner=owner, collection=collection, document_ids=document_ids, parent=parent
-    )
-    sources = [SourceDocument.from_document(d) for d in documents]
-    return _estimate(sources, question=question, effort=effort, provider=provider)
+    return _prepare(owner=owner, question=question, preset=preset, collection=collection,
+                    document_ids=document_ids, effort=effort, provider=provider, parent=parent).estimate
 
 
 # --- Cancelling and retrying -----------------------------------------------------------------
@@ -364,11 +393,7 @@ class _Run:
         self.manifest.setdefault("calls", [])
         self.manifest.setdefault("replans", 0)
         self._client: ModelClient | None = None
-        parent = reflection.parent
-        # What the model is asked: the question, and for a follow-up the earlier findings.
-        self.asked = prompts.follow_up_question(
-            reflection.question, parent.result if parent is not None else None
-        )
+        self.asked = asked_question(reflection.question, reflection.parent)
 
     # State ------------------------------------------------------------------------------------
 

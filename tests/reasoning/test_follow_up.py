@@ -2,7 +2,7 @@
 
 import pytest
 
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections import create_reflection, estimate_reflection, run_reflection
 from tests.stub_openai import answer
 
 from .helpers import good_result
@@ -30,3 +30,17 @@ def test_the_follow_up_carries_the_earlier_findings_and_keeps_the_cached_prefix(
     assert earlier_title.encode() not in first
     first_prefix = first[: first.index(b"Question: ")]
     assert second[:question_at] == first_prefix, "instructions and corpus stay byte-identical"
+
+
+def test_the_estimate_of_a_follow_up_counts_the_earlier_findings_it_will_send(stub_openai, owner, meetings):
+    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
+    ids = [d.pk for d in meetings]
+    parent = create_reflection(owner=owner, question="What is nobody paying attention to?",
+                               document_ids=ids, enqueue=False)
+    run_reflection(reflection_id=parent.pk)
+    parent.refresh_from_db()
+
+    plain = estimate_reflection(owner=owner, question="Who should own it?", document_ids=ids)
+    follow_up = estimate_reflection(owner=owner, question="Who should own it?", parent=parent)
+
+    assert follow_up["input_tokens"] > plain["input_tokens"]
