@@ -1,4 +1,7 @@
-"""Reading state of notifications. Creating one belongs to finishing a reflection."""
+"""Notifications: read state, and delivery by email and webhook.
+
+Creating one belongs to finishing a reflection (`reflections.notify`).
+"""
 
 from django.db.models import QuerySet
 from django.utils import timezone

@@ -20,12 +20,17 @@ def extract_document(document_id: int) -> None:
     documents.extract_document(document_id=document_id)
 
 
+def _notification(notification_id: int):
+    from .models import Notification
+
+    return Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+
+
 @shared_task(acks_late=True, time_limit=120)
 def send_notification_email(notification_id: int) -> None:
-    from .models import Notification
     from .notifications import send_email
 
-    notification = Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+    notification = _notification(notification_id)
     if notification:
         send_email(notification=notification)
 
@@ -33,15 +38,13 @@ def send_notification_email(notification_id: int) -> None:
 @shared_task(
     acks_late=True,
     time_limit=120,
-    autoretry_for=(),
     max_retries=settings.REFLECT_WEBHOOK_MAX_RETRIES,
 )
 def send_notification_webhook(notification_id: int) -> None:
-    from .models import Notification
     from .notifications import send_webhook
     from .webhooks import WebhookFailed, WebhookRefused
 
-    notification = Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+    notification = _notification(notification_id)
     if notification is None:
         return
     try:
