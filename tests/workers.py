@@ -23,20 +23,36 @@ def database_url() -> str:
     return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
+def process_env(*, media_root: Path, queue: str, env: dict | None) -> dict:
+    """The environment of a worker or web process sharing this run's database, media and queue."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reflect.settings",
+        "DATABASE_URL": database_url(),
+        "REFLECT_MEDIA_ROOT": str(media_root),
+        "REFLECT_QUEUE": queue,
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+
+
+def stop_process_group(process: subprocess.Popen | None, *, timeout: float) -> None:
+    """SIGTERM a process group started with start_new_session; SIGKILL it if it lingers."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
 class Worker:
     def __init__(self, *, queue: str, media_root: Path, log_path: Path, env: dict | None = None,
                  concurrency: int = 1):
         self.queue = queue
         self.log_path = log_path
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "reflect.settings",
-            "DATABASE_URL": database_url(),
-            "REFLECT_MEDIA_ROOT": str(media_root),
-            "REFLECT_QUEUE": queue,
-            "PYTHONUNBUFFERED": "1",
-            **(env or {}),
-        }
+        self.env = process_env(media_root=media_root, queue=queue, env=env)
         self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
@@ -71,12 +87,7 @@ class Worker:
             self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process_group(self.process, timeout=15)
         if getattr(self, "_log", None):
             self._log.close()
 
@@ -103,11 +114,7 @@ class WebServer:
             self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self.env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "reflect.settings", "DATABASE_URL": database_url(),
-            "REFLECT_MEDIA_ROOT": str(media_root), "REFLECT_QUEUE": queue, "PYTHONUNBUFFERED": "1",
-            **(env or {}),
-        }
+        self.env = process_env(media_root=media_root, queue=queue, env=env)
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> "WebServer":
@@ -131,11 +138,6 @@ class WebServer:
         raise RuntimeError("web server not ready")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process, timeout=10)
         if getattr(self, "_log", None):
             self._log.close()
