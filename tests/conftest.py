@@ -5,10 +5,11 @@ import pytest
 
 from reflect.celery import app as celery_app
 
+from .shared import SHARED
 from .workers import Worker
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SHARED_CORPUS = SHARED / "corpus"
 
 # Each test run gets its own queue so concurrent runs (or a developer's `make run`) on the
 # same Redis never take each other's tasks.
@@ -18,8 +19,8 @@ celery_app.conf.task_default_queue = TEST_QUEUE
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """The shared corpus of real files (../shared/corpus from the repo root)."""
-    assert SHARED_CORPUS.is_dir(), f"shared corpus missing at {SHARED_CORPUS}"
+    """The shared corpus of real files (../shared/corpus, or $REFLECT_SHARED_DIR/corpus)."""
+    assert SHARED_CORPUS.is_dir(), f"shared corpus missing at {SHARED_CORPUS} (set REFLECT_SHARED_DIR)"
     return SHARED_CORPUS
 
 

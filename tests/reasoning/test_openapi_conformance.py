@@ -4,7 +4,6 @@ The spec (../shared/specs/openai-openapi.yaml) is OpenAPI 3.1, whose schemas are
 2020-12, so `jsonschema` validates against them directly, `referencing` resolving the $refs.
 """
 
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,11 +14,12 @@ from referencing.jsonschema import DRAFT202012
 from reflect.reasoning.client import ModelClient
 from reflect.reasoning.prompt import SINGLE_INSTRUCTIONS, Prompt
 from reflect.reflections import create_reflection, run_reflection
+from tests.shared import SHARED
 from tests.stub_openai import answer
 
 from .helpers import good_result
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "openai-openapi.yaml"
+SPEC = SHARED / "specs" / "openai-openapi.yaml"
 
 
 @pytest.fixture(scope="module")
