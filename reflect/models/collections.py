@@ -9,6 +9,8 @@ class Collection(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
     name = models.CharField(max_length=200)
     documents = models.ManyToManyField("reflect.Document", related_name="collections", blank=True)
+    # Lets tools POST files into this collection without a login (empty: no upload URL).
+    upload_secret = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

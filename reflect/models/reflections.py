@@ -60,6 +60,10 @@ class Reflection(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
     )
+    # The schedule that started this run, if any; its previous run is what it is compared with.
+    schedule = models.ForeignKey(
+        "reflect.Schedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
     question = models.TextField()
     preset = models.CharField(max_length=32, blank=True)
     provider = models.CharField(max_length=16, choices=Provider.choices)
