@@ -288,3 +288,29 @@ REFLECT_BASE_URL = env_str("REFLECT_BASE_URL", "http://127.0.0.1:8000").rstrip("
 REFLECT_WEBHOOK_ALLOW_PRIVATE = env_bool("REFLECT_WEBHOOK_ALLOW_PRIVATE", False)
 REFLECT_WEBHOOK_TIMEOUT = env_float("REFLECT_WEBHOOK_TIMEOUT", 10.0)
 REFLECT_WEBHOOK_MAX_RETRIES = env_int("REFLECT_WEBHOOK_MAX_RETRIES", 5)
+
+# --- Periodic work (Celery beat) ---------------------------------------------------------------
+REFLECT_SWEEP_INTERVAL_SECONDS = env_int("REFLECT_SWEEP_INTERVAL_SECONDS", 30)
+REFLECT_SCHEDULE_TICK_SECONDS = env_int("REFLECT_SCHEDULE_TICK_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    # Requeues or fails work whose worker died or whose queue message was lost.
+    "sweep-stale-work": {
+        "task": "reflect.tasks.sweep_stale_work",
+        "schedule": REFLECT_SWEEP_INTERVAL_SECONDS,
+    },
+    # Starts scheduled reflections that are due.
+    "run-due-schedules": {
+        "task": "reflect.tasks.run_due_schedules",
+        "schedule": REFLECT_SCHEDULE_TICK_SECONDS,
+    },
+}
+
+# --- Reliability (stale work, queue availability) ----------------------------------------------
+
+# --- Security (production hardening, login throttling) -----------------------------------------
+
+# --- Storage (shared volume or S3-compatible) --------------------------------------------------
+
+# --- Provider rate limits (shared by all workers through Redis) --------------------------------
+
+# --- Scheduled reflections and inbox -----------------------------------------------------------
