@@ -314,3 +314,13 @@ CELERY_BEAT_SCHEDULE = {
 # --- Provider rate limits (shared by all workers through Redis) --------------------------------
 
 # --- Scheduled reflections and inbox -----------------------------------------------------------
+# Requests in flight per model across all workers, so N workers cannot stampede into 429s; 0 = unlimited.
+REFLECT_MODEL_MAX_CONCURRENCY = env_int("REFLECT_MODEL_MAX_CONCURRENCY", 0)
+# Input + output-limit tokens per model per minute (the account's TPM limit); 0 = unlimited.
+REFLECT_MODEL_TPM = env_int("REFLECT_MODEL_TPM", 0)
+# A slot is a lease renewed while its request runs: a killed worker's slot frees within this.
+REFLECT_MODEL_LEASE_SECONDS = env_float("REFLECT_MODEL_LEASE_SECONDS", 30.0)
+# Longer than this waiting for a slot or budget, the task retries later instead of sleeping on.
+REFLECT_MODEL_MAX_WAIT_SECONDS = env_float("REFLECT_MODEL_MAX_WAIT_SECONDS", 300.0)
+if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LEASE_SECONDS <= 0:
+    raise ImproperlyConfigured("REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive")

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 import openai
 from django.conf import settings
 
+from reflect.tokens import count_tokens
+
 from . import errors
 from .errors import INVALID_OUTPUT, PERMANENT, ReasoningError
 from .prompt import Prompt, json_instruction, question_block
 from .schema import CONFIDENCES, FINDING_KINDS, RESULT_SCHEMA
+from .throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +108,14 @@ class ModelClient:
         profile: str,
         timeout: float,
         max_retries: int,
+        throttle: Throttle | None = None,
     ) -> None:
         if style not in ("chat", "responses"):
             raise ValueError(f"unknown API style {style!r}")
         self.style = style
         self.profile = PROFILES[profile]
         self.base_url = base_url
+        self.throttle = throttle
         # Local servers need any non-empty key; the SDK refuses to start without one.
         self._openai = openai.OpenAI(
             api_key=api_key or "not-needed",
@@ -131,6 +136,7 @@ class ModelClient:
             profile=settings.REFLECT_BACKEND_PROFILE,
             timeout=settings.REFLECT_REQUEST_TIMEOUT,
             max_retries=settings.REFLECT_SDK_MAX_RETRIES,
+            throttle=Throttle.from_settings(),
         )
 
     def close(self) -> None:
@@ -175,7 +181,8 @@ class ModelClient:
             structured=structured,
         )
         try:
-            text, usage = send(request)
+            text, usage = self._send_throttled(send, request, model=model, prompt=prompt,
+                                               expected=expected, max_output_tokens=max_output_tokens)
         except openai.OpenAIError as exc:
             error = errors.classify(exc)
             if structured and errors.is_json_schema_rejection(error, exc):
@@ -194,6 +201,17 @@ class ModelClient:
             )
         data = parse_result(text, usage=usage)
         return Reply(data=data, usage=usage, model=model, structured=structured)
+
+    def _send_throttled(self, send, request, *, model, prompt, expected, max_output_tokens):
+        """Send within the provider limits shared by all workers (see throttle.py)."""
+        if self.throttle is None or not self.throttle.enabled:
+            return send(request)
+        # Providers count the output limit against tokens per minute until the answer is in.
+        input_tokens = expected or count_tokens(prompt.instructions + prompt.corpus + prompt.question)
+        with self.throttle.request(model=model, tokens=input_tokens + max_output_tokens) as held:
+            text, usage = send(request)
+        held.settle(usage["input_tokens"] + usage["output_tokens"])
+        return text, usage
 
     # --- Chat Completions --------------------------------------------------------------------
 
