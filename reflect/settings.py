@@ -324,3 +324,35 @@ REFLECT_MODEL_LEASE_SECONDS = env_float("REFLECT_MODEL_LEASE_SECONDS", 30.0)
 REFLECT_MODEL_MAX_WAIT_SECONDS = env_float("REFLECT_MODEL_MAX_WAIT_SECONDS", 300.0)
 if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LEASE_SECONDS <= 0:
     raise ImproperlyConfigured("REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive")
+# Uploads go to MEDIA_ROOT (a volume web and workers share) unless a bucket is named; then to
+# S3 or any S3-compatible store (MinIO, R2...), and web and workers need no common disk.
+REFLECT_S3_BUCKET = env_str("REFLECT_S3_BUCKET", "")
+if REFLECT_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": REFLECT_S3_BUCKET,
+            # Blank means AWS itself; set it for MinIO, R2 and other compatible stores.
+            "endpoint_url": env_str("REFLECT_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("REFLECT_S3_REGION", "") or None,
+            # Blank keys let boto3 find credentials itself (instance role, AWS_* variables).
+            "access_key": env_str("REFLECT_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("REFLECT_S3_SECRET_ACCESS_KEY", "") or None,
+            # Object key prefix, so one bucket can serve several deployments.
+            "location": env_str("REFLECT_S3_PREFIX", "uploads"),
+            "custom_domain": env_str("REFLECT_S3_CUSTOM_DOMAIN", "") or None,
+            # Uploads are private; any URL handed out must be signed and short-lived.
+            "querystring_auth": env_bool("REFLECT_S3_QUERYSTRING_AUTH", True),
+            "querystring_expire": 300,
+            "default_acl": "private",
+            # S3Storage overwrites by default; two uploads of "notes.txt" must both survive.
+            "file_overwrite": False,
+        },
+    }
+else:
+    # No location option: FileSystemStorage reads MEDIA_ROOT, which tests override.
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
