@@ -308,6 +308,32 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reliability (stale work, queue availability) ----------------------------------------------
 
 # --- Security (production hardening, login throttling) -----------------------------------------
+# Production (DJANGO_DEBUG=false) is served over HTTPS only: plain HTTP is redirected there,
+# cookies never travel in clear and browsers remember to use HTTPS (HSTS).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
+# Start low (e.g. 3600) on a new domain; a year once HTTPS is known to work everywhere.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+# Subdomains served over plain HTTP would become unreachable: an operator decision.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# The header only consents to the browsers' preload list; the domain is listed once submitted.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# Behind a TLS-terminating proxy the app sees plain HTTP; the proxy's header says what it was.
+# Only set this when the proxy overwrites X-Forwarded-Proto, or clients could spoof it.
+REFLECT_BEHIND_PROXY = env_bool("REFLECT_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if REFLECT_BEHIND_PROXY else None
+# Browsers must not guess content types (an uploaded text rendered as HTML) nor frame our pages.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Links to other sites do not carry our URLs (document and reflection ids) in the Referer.
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# Failed log-ins per username, and per client address (an office behind one NAT shares one),
+# before further attempts are refused for REFLECT_LOGIN_LOCKOUT_SECONDS.
+REFLECT_LOGIN_MAX_FAILURES = env_int("REFLECT_LOGIN_MAX_FAILURES", 5)
+REFLECT_LOGIN_MAX_FAILURES_PER_IP = env_int("REFLECT_LOGIN_MAX_FAILURES_PER_IP", 30)
+REFLECT_LOGIN_LOCKOUT_SECONDS = env_int("REFLECT_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # --- Storage (shared volume or S3-compatible) --------------------------------------------------
 

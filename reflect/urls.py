@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import accounts, collections, documents, events, notifications, reflections
+from .views import login
 
 urlpatterns = [
     path("", documents.document_list, name="documents"),
@@ -32,7 +33,7 @@ urlpatterns = [
     path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
     path("events/", events.event_stream, name="events"),
     path("accounts/signup/", accounts.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/settings/", accounts.account_settings, name="account-settings"),
     path("accounts/settings/webhook-secret/", accounts.regenerate_webhook_secret, name="webhook-secret"),

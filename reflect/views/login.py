@@ -1,0 +1,27 @@
+"""Log-in with failed attempts limited per username and per address (reflect/login_throttle.py)."""
+
+from django.contrib.auth import views as auth_views
+
+from .. import login_throttle
+
+
+class LoginView(auth_views.LoginView):
+    def post(self, request, *args, **kwargs):
+        # Checked before the password, so a locked account cannot be probed further.
+        username = request.POST.get("username", "")
+        wait = login_throttle.locked_for(username=username, ip=login_throttle.client_ip(request))
+        if wait:
+            # An unbound form: validating it would check the password.
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form, lockout=login_throttle.lockout_message(wait))
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")
+        login_throttle.record_failure(username=username, ip=login_throttle.client_ip(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        login_throttle.clear(username=form.get_user().get_username(), ip=login_throttle.client_ip(self.request))
+        return super().form_valid(form)
