@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .api import urls as api_urls
 from .views import accounts, collections, documents, events, notifications, reflections
+from .views import tokens
 from .views import login
 
 urlpatterns = [
@@ -37,5 +39,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/settings/", accounts.account_settings, name="account-settings"),
     path("accounts/settings/webhook-secret/", accounts.regenerate_webhook_secret, name="webhook-secret"),
+    path("accounts/settings/tokens/", tokens.token_list, name="api-tokens"),
+    path("accounts/settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
+    path("api/", api_urls()),
     path("admin/", admin.site.urls),
 ]

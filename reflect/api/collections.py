@@ -1,0 +1,93 @@
+"""Collections: create, list, read, rename, delete, and add or remove documents."""
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import paginate
+
+from .. import documents as service
+from ..models import Collection, Document
+from .errors import ApiError
+from .responses import answers
+from .schemas import CollectionIn, CollectionOut, DocumentIdsIn, Id, Page
+
+router = Router(tags=["collections"])
+
+
+def owned(request, collection_id: int) -> Collection:
+    return get_object_or_404(Collection.objects.prefetch_related("documents"), pk=collection_id, owner=request.auth)
+
+
+def name_taken(name: str) -> ApiError:
+    return ApiError(409, f"you already have a collection named “{name}”", code="name_taken")
+
+
+@router.get("/", response=answers({200: list[CollectionOut]}), url_name="collections")
+@paginate(Page)
+def list_collections(request):
+    return Collection.objects.filter(owner=request.auth).prefetch_related("documents")
+
+
+@router.post("/", response=answers({201: CollectionOut}, 409))
+def create_collection(request, payload: CollectionIn):
+    name = payload.name.strip()
+    if not name:
+        raise ApiError(422, "the name must not be blank")
+    if Collection.objects.filter(owner=request.auth, name=name).exists():
+        raise name_taken(name)
+    try:
+        with transaction.atomic():
+            collection = service.create_collection(owner=request.auth, name=name)
+    except IntegrityError:
+        # Two requests created the same name at once; the other won.
+        raise name_taken(name) from None
+    return 201, owned(request, collection.pk)
+
+
+@router.get("/{int:collection_id}/", response=answers({200: CollectionOut}, 404), url_name="collection")
+def get_collection(request, collection_id: Id):
+    return owned(request, collection_id)
+
+
+@router.patch("/{int:collection_id}/", response=answers({200: CollectionOut}, 404, 409))
+def rename_collection(request, collection_id: Id, payload: CollectionIn):
+    collection = owned(request, collection_id)
+    name = payload.name.strip()
+    if not name:
+        raise ApiError(422, "the name must not be blank")
+    if Collection.objects.filter(owner=request.auth, name=name).exclude(pk=collection.pk).exists():
+        raise name_taken(name)
+    service.rename_collection(collection=collection, name=name)
+    return collection
+
+
+@router.delete("/{int:collection_id}/", response=answers({204: None}, 404))
+def delete_collection(request, collection_id: Id):
+    """Delete the collection; its documents are kept."""
+    owned(request, collection_id).delete()
+    return 204, None
+
+
+@router.post("/{int:collection_id}/documents/", response=answers({200: CollectionOut}, 404),
+             url_name="collection-documents")
+def add_documents(request, collection_id: Id, payload: DocumentIdsIn):
+    """Add your documents to the collection; ids that are not yours answer 404 and add nothing."""
+    collection = owned(request, collection_id)
+    wanted = set(payload.document_ids)
+    found = set(Document.objects.filter(owner=request.auth, pk__in=wanted).values_list("pk", flat=True))
+    if wanted - found:
+        missing = ", ".join(str(pk) for pk in sorted(wanted - found))
+        raise ApiError(404, f"documents not found: {missing}", details={"document_ids": sorted(wanted - found)})
+    service.add_to_collection(collection=collection, document_ids=sorted(found))
+    return owned(request, collection_id)
+
+
+@router.delete("/{int:collection_id}/documents/{int:document_id}/", response=answers({204: None}, 404),
+               url_name="collection-document")
+def remove_document(request, collection_id: Id, document_id: Id):
+    """Take a document out of the collection (the document itself is kept)."""
+    collection = owned(request, collection_id)
+    if not collection.documents.filter(pk=document_id).exists():
+        raise ApiError(404, "that document is not in this collection")
+    service.remove_from_collection(collection=collection, document_ids=[document_id])
+    return 204, None

@@ -1,0 +1,81 @@
+"""Documents: upload several files at once (extraction is queued), list, read, delete."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+
+from .. import documents as service
+from ..models import Collection, Document
+from .errors import ApiError
+from .responses import answers
+from .schemas import DocumentDetailOut, DocumentOut, Id, Page, UploadOut
+
+router = Router(tags=["documents"])
+
+
+class DocumentFilters(Schema):
+    status: Document.Status | None = None
+
+
+@router.get("/", response=answers({200: list[DocumentOut]}), url_name="documents")
+@paginate(Page)
+def list_documents(request, filters: Query[DocumentFilters]):
+    documents = Document.objects.filter(owner=request.auth).defer("text", "segments")
+    if filters.status:
+        documents = documents.filter(status=filters.status)
+    return documents
+
+
+@router.post("/", response=answers({202: UploadOut}, 404, 413))
+def upload_documents(request, files: File[list[UploadedFile]], collection_id: Form[Id | None] = None):
+    """Store each file and queue its extraction; each file's outcome is in `results`.
+
+    202 when at least one file was accepted (created or already there): poll each document's
+    `url` until its status is ready or failed. When every file is refused: 413 if they were all
+    too large, else 422, with the outcomes in `error.details.results`.
+    """
+    collection = get_object_or_404(Collection, pk=collection_id, owner=request.auth) if collection_id else None
+    if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
+        raise ApiError(413, f"too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once")
+    results = [upload_one(request.auth, uploaded) for uploaded in files]
+    accepted = [r["document"] for r in results if r["document"] is not None]
+    if collection is not None and accepted:
+        service.add_to_collection(collection=collection, document_ids=[d.pk for d in accepted])
+    too_large = [r.pop("too_large") for r in results]
+    if not accepted:
+        raise ApiError(413 if all(too_large) else 422, "no file was accepted: " + "; ".join(
+            f"{r['name']}: {r['reason']}" for r in results), code="upload_rejected", details={"results": results})
+    return 202, {
+        "results": results,
+        "created": sum(r["outcome"] == "created" for r in results),
+        "duplicates": sum(r["outcome"] == "duplicate" for r in results),
+        "rejected": sum(r["outcome"] == "rejected" for r in results),
+    }
+
+
+def upload_one(owner, uploaded: UploadedFile) -> dict:
+    name = service.clean_filename(uploaded.name or "")
+    too_large = uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES
+    try:
+        # Checked before reading, so an oversized file is never loaded into memory.
+        service.check_upload_size(uploaded.size)
+        upload = service.upload_document(owner=owner, filename=name, data=uploaded.read())
+    except service.UploadRejected as error:
+        return {"name": name, "outcome": "rejected", "reason": str(error), "document": None,
+                "too_large": too_large}
+    return {"name": name, "outcome": "created" if upload.created else "duplicate", "reason": "",
+            "document": upload.document, "too_large": False}
+
+
+@router.get("/{int:document_id}/", response=answers({200: DocumentDetailOut}, 404), url_name="document")
+def get_document(request, document_id: Id):
+    """The document with its extracted text (empty until status is ready)."""
+    return get_object_or_404(Document.objects.prefetch_related("collections"), pk=document_id, owner=request.auth)
+
+
+@router.delete("/{int:document_id}/", response=answers({204: None}, 404))
+def delete_document(request, document_id: Id):
+    document = get_object_or_404(Document, pk=document_id, owner=request.auth)
+    service.delete_document(document=document)
+    return 204, None

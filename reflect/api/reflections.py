@@ -1,0 +1,100 @@
+"""Reflections: estimate or start one, follow its status, read its result, cancel or retry."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from .. import history
+from .. import reflections as service
+from ..models import Collection, Reflection
+from .errors import ApiError
+from .responses import answers
+from .schemas import EstimateOut, Id, Page, ReflectionIn, ReflectionOut, ReflectionSummaryOut, Text
+
+router = Router(tags=["reflections"])
+
+
+class ReflectionFilters(Schema):
+    q: Text | None = None
+    status: Reflection.Status | None = None
+    collection_id: Id | None = None
+
+
+def as_out(reflection: Reflection) -> dict:
+    return {
+        **service.reflection_as_json(reflection),
+        "collection_id": reflection.collection_id,
+        "parent_id": reflection.parent_id,
+        "document_ids": reflection.document_ids,
+        "phase": reflection.phase,
+        "parts_done": reflection.parts_done,
+        "parts_total": reflection.parts_total,
+        "created_at": reflection.created_at,
+        "started_at": reflection.started_at,
+        "finished_at": reflection.finished_at,
+    }
+
+
+def owned(request, reflection_id: int) -> Reflection:
+    return get_object_or_404(Reflection, pk=reflection_id, owner=request.auth)
+
+
+@router.get("/", response=answers({200: list[ReflectionSummaryOut]}), url_name="reflections")
+@paginate(Page)
+def list_reflections(request, filters: Query[ReflectionFilters]):
+    """Your reflections, newest first; `q` searches questions, summaries and findings."""
+    return history.search(owner=request.auth, filters={
+        "q": filters.q, "status": filters.status, "collection": filters.collection_id})
+
+
+@router.post("/", response=answers({200: EstimateOut, 202: ReflectionOut}, 404))
+def start_reflection(request, payload: ReflectionIn):
+    """Queue a reflection (202; poll its `url`), or with `estimate_only` return what it would
+    send and cost (200) and create nothing.
+
+    Ask of a collection, of documents, or as a follow-up of an earlier reflection (`parent_id`,
+    over the same documents); with a preset, a question, or both.
+    """
+    if payload.collection_id and payload.document_ids:
+        raise ApiError(422, "choose a collection or documents, not both")
+    collection = parent = None
+    if payload.collection_id:
+        collection = get_object_or_404(Collection, pk=payload.collection_id, owner=request.auth)
+    if payload.parent_id:
+        parent = owned(request, payload.parent_id)
+    ask = {"owner": request.auth, "question": payload.question, "preset": payload.preset,
+           "collection": collection, "document_ids": payload.document_ids or None, "effort": payload.effort,
+           "parent": parent}
+    try:
+        if payload.estimate_only:
+            return 200, {"estimate": service.estimate_reflection(**ask)}
+        reflection = service.create_reflection(**ask)
+    except service.ReflectionError as error:
+        raise ApiError(422, str(error), code="cannot_reflect") from None
+    return 202, as_out(reflection)
+
+
+@router.get("/{int:reflection_id}/", response=answers({200: ReflectionOut}, 404), url_name="reflection")
+def get_reflection(request, reflection_id: Id):
+    """Status and progress while it runs; summary, findings (with verified quotes) and usage once finished."""
+    return as_out(owned(request, reflection_id))
+
+
+@router.post("/{int:reflection_id}/cancel/", response=answers({200: ReflectionOut}, 404, 409),
+             url_name="reflection-cancel")
+def cancel_reflection(request, reflection_id: Id):
+    reflection = owned(request, reflection_id)
+    if not service.cancel_reflection(reflection=reflection):
+        raise ApiError(409, f"only a queued or running reflection can be cancelled; this one is {reflection.status}")
+    return as_out(reflection)
+
+
+@router.post("/{int:reflection_id}/retry/", response=answers({202: ReflectionOut}, 404, 409),
+             url_name="reflection-retry")
+def retry_reflection(request, reflection_id: Id):
+    reflection = owned(request, reflection_id)
+    try:
+        service.retry_reflection(reflection=reflection)
+    except service.ReflectionError as error:
+        raise ApiError(409, f"{error}; this one is {reflection.status}") from None
+    return 202, as_out(reflection)

@@ -1,0 +1,217 @@
+"""What the API reads and writes. Ids are positive 64-bit integers, text never holds NUL
+(PostgreSQL refuses it), and every list answers in pages with a total."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+from pydantic import AfterValidator
+
+from ..reflections import MAX_QUESTION_CHARS, PRESETS
+
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+MAX_PAGE = 200
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class Page(PaginationBase):
+    """limit/offset pages with the total, in two queries whatever the page size."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")
+        offset: int = Field(0, ge=0, le=10**9, description="items to skip")
+
+    class Output(Schema):
+        items: list[Any]
+        total: int
+        limit: int
+        offset: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params) -> dict:
+        start, end = pagination.offset, pagination.offset + pagination.limit
+        return {"items": list(queryset[start:end]), "total": queryset.count(), "limit": pagination.limit,
+                "offset": pagination.offset}
+
+
+# --- Documents ------------------------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    original_name: str
+    kind: str
+    size: int
+    status: Literal["pending", "extracting", "ready", "failed"]
+    error: str
+    pages: int | None
+    words: int | None
+    tokens: int | None
+    speakers: list[str]
+    meeting_date: date | None
+    created_at: datetime
+    extracted_at: datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_url(document) -> str:
+        return reverse("api:document", args=[document.pk])
+
+
+class DocumentDetailOut(DocumentOut):
+    text: str
+    collection_ids: list[int]
+
+    @staticmethod
+    def resolve_collection_ids(document) -> list[int]:
+        return [c.pk for c in document.collections.all()]
+
+
+class UploadResultOut(Schema):
+    name: str
+    outcome: Literal["created", "duplicate", "rejected"]
+    reason: str = Field("", description="why the file was rejected")
+    document: DocumentOut | None = None
+
+
+class UploadOut(Schema):
+    results: list[UploadResultOut]
+    created: int
+    duplicates: int
+    rejected: int
+
+
+# --- Collections ----------------------------------------------------------------------------------
+
+
+class CollectionIn(Schema):
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+
+
+class DocumentIdsIn(Schema):
+    document_ids: Annotated[list[Id], Field(min_length=1, max_length=1000)]
+
+
+class CollectionOut(Schema):
+    id: int
+    name: str
+    created_at: datetime
+    document_ids: list[int]
+    url: str
+
+    @staticmethod
+    def resolve_document_ids(collection) -> list[int]:
+        return sorted(d.pk for d in collection.documents.all())
+
+    @staticmethod
+    def resolve_url(collection) -> str:
+        return reverse("api:collection", args=[collection.pk])
+
+
+# --- Reflections ----------------------------------------------------------------------------------
+
+Preset = Literal[tuple(["", *PRESETS])]  # type: ignore[valid-type]
+
+
+class ReflectionIn(Schema):
+    question: Annotated[Text, Field(max_length=MAX_QUESTION_CHARS)] = ""
+    preset: Preset = Field("", description="a preset question: " + ", ".join(PRESETS))
+    collection_id: Id | None = Field(None, description="ask of this collection's ready documents")
+    document_ids: Annotated[list[Id], Field(max_length=1000)] = Field(
+        default_factory=list, description="or of these ready documents")
+    parent_id: Id | None = Field(None, description="a follow-up of this reflection, over its documents")
+    effort: Literal["low", "medium", "high"] | None = None
+    estimate_only: bool = Field(False, description="return the estimate and create nothing")
+
+
+class EstimateOut(Schema):
+    estimate: dict[str, Any]
+
+
+class EvidenceOut(Schema):
+    document_id: int | None
+    document_title: str | None
+    quote: str
+    verified: bool
+    match: str
+    locator: Any = None
+
+
+class FindingOut(Schema):
+    title: str
+    kind: str
+    confidence: str
+    observation: str
+    why_it_matters: str
+    supported: bool
+    evidence: list[EvidenceOut]
+
+
+class ReflectionSummaryOut(Schema):
+    id: int
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    question: str
+    preset: str
+    provider: str
+    model: str
+    effort: str
+    collection_id: int | None
+    parent_id: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    cost_usd: float
+    url: str
+
+    @staticmethod
+    def resolve_url(reflection) -> str:
+        pk = reflection["id"] if isinstance(reflection, dict) else reflection.pk
+        return reverse("api:reflection", args=[pk])
+
+
+class ReflectionOut(ReflectionSummaryOut):
+    """The result as `manage.py reflect --json` prints it, with the run's progress."""
+
+    phase: str
+    parts_done: int
+    parts_total: int
+    document_ids: list[int]
+    started_at: datetime | None
+    summary: str
+    findings: list[FindingOut]
+    follow_up_questions: list[str]
+    manifest: dict[str, Any]
+    estimate: dict[str, Any]
+    usage: dict[str, int]
+    error: str
+    error_kind: str
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    reflection_id: int
+    status: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    reflection_url: str
+
+    @staticmethod
+    def resolve_reflection_url(notification) -> str:
+        return reverse("api:reflection", args=[notification.reflection_id])
