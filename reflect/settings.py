@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reflect.context_processors.unread_notifications",
+                "reflect.context_processors.queue_status",
             ],
         },
     },
@@ -292,6 +293,8 @@ REFLECT_WEBHOOK_MAX_RETRIES = env_int("REFLECT_WEBHOOK_MAX_RETRIES", 5)
 # --- Periodic work (Celery beat) ---------------------------------------------------------------
 REFLECT_SWEEP_INTERVAL_SECONDS = env_int("REFLECT_SWEEP_INTERVAL_SECONDS", 30)
 REFLECT_SCHEDULE_TICK_SECONDS = env_int("REFLECT_SCHEDULE_TICK_SECONDS", 60)
+# How often the inbox folders are looked at (see "Scheduled reflections and inbox").
+REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {
@@ -303,9 +306,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reflect.tasks.run_due_schedules",
         "schedule": REFLECT_SCHEDULE_TICK_SECONDS,
     },
+    # Takes files dropped in the inbox folders (REFLECT_INBOX_DIR).
+    "scan-inbox": {
+        "task": "reflect.tasks.scan_inbox",
+        "schedule": REFLECT_INBOX_SCAN_SECONDS,
+    },
 }
 
 # --- Reliability (stale work, queue availability) ----------------------------------------------
+# Time limits nest, each for a reason (checked in the Celery section above):
+#   visibility timeout > hard limit: Redis redelivers an unacknowledged task only after the
+#     visibility timeout, so no live task is ever handed to a second worker;
+#   hard limit > soft limit: the soft limit lets the run release its claim cleanly first;
+#   soft limit > request timeout × (SDK retries + 1): one whole model request fits in a run.
+# A killed worker's task would thus wait hours for redelivery; the sweep does not wait. Every
+# running claim has a key in Redis that its process refreshes every REFLECT_LIVENESS_INTERVAL
+# seconds with a REFLECT_LIVENESS_TTL expiry, so a dead worker's reflection is released and
+# requeued within TTL + REFLECT_DEAD_WORKER_GRACE_SECONDS + REFLECT_SWEEP_INTERVAL_SECONDS
+# (about 90 s by default). REFLECT_CLAIM_STALE_SECONDS stays the backstop when Redis lost keys.
+REFLECT_LIVENESS_TTL_SECONDS = env_int("REFLECT_LIVENESS_TTL_SECONDS", 20)
+# How often a process refreshes its keys: several refreshes per TTL survive a slow Redis.
+REFLECT_LIVENESS_INTERVAL_SECONDS = env_float("REFLECT_LIVENESS_INTERVAL_SECONDS", 5.0)
+# A claim younger than this is never judged dead: covers clock skew between hosts.
+REFLECT_DEAD_WORKER_GRACE_SECONDS = env_int("REFLECT_DEAD_WORKER_GRACE_SECONDS", 30)
+# A reflection whose worker died this many times (a poison input that kills workers) fails
+# with a clear, retryable error instead of being requeued forever.
+REFLECT_SWEEP_MAX_ATTEMPTS = env_int("REFLECT_SWEEP_MAX_ATTEMPTS", 5)
+# Queued work with no worker on it for this long lost its queue message (a Redis restart
+# without persistence) and is sent again; at most once per this period, because duplicate
+# messages are harmless (the claim is conditional) but not free.
+REFLECT_REQUEUE_AFTER_SECONDS = env_int("REFLECT_REQUEUE_AFTER_SECONDS", 300)
+# Documents still pending or extracting after this long fail with a message; before that
+# they are sent again, as above.
+REFLECT_EXTRACTION_GIVE_UP_SECONDS = env_int("REFLECT_EXTRACTION_GIVE_UP_SECONDS", 3600)
+# Publishing a task to a Redis that is down must fail within seconds, not hang a page: the
+# connect timeout bounds each try, CELERY_TASK_PUBLISH_RETRY_POLICY bounds the tries.
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = env_float("REFLECT_BROKER_CONNECT_TIMEOUT", 2.0)
+if REFLECT_LIVENESS_INTERVAL_SECONDS * 2 > REFLECT_LIVENESS_TTL_SECONDS:
+    raise ImproperlyConfigured(
+        "REFLECT_LIVENESS_TTL_SECONDS must be at least twice REFLECT_LIVENESS_INTERVAL_SECONDS, "
+        "or one slow refresh would make a live worker look dead"
+    )
 
 # --- Security (production hardening, login throttling) -----------------------------------------
 # Production (DJANGO_DEBUG=false) is served over HTTPS only: plain HTTP is redirected there,
@@ -334,22 +375,15 @@ SESSION_COOKIE_HTTPONLY = True
 REFLECT_LOGIN_MAX_FAILURES = env_int("REFLECT_LOGIN_MAX_FAILURES", 5)
 REFLECT_LOGIN_MAX_FAILURES_PER_IP = env_int("REFLECT_LOGIN_MAX_FAILURES_PER_IP", 30)
 REFLECT_LOGIN_LOCKOUT_SECONDS = env_int("REFLECT_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# A file over REFLECT_MAX_UPLOAD_BYTES is dropped while the request streams in, before it reaches
+# memory or a temporary file; the other files of the same request are still read.
+FILE_UPLOAD_HANDLERS = [
+    "reflect.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Storage (shared volume or S3-compatible) --------------------------------------------------
-
-# --- Provider rate limits (shared by all workers through Redis) --------------------------------
-
-# --- Scheduled reflections and inbox -----------------------------------------------------------
-# Requests in flight per model across all workers, so N workers cannot stampede into 429s; 0 = unlimited.
-REFLECT_MODEL_MAX_CONCURRENCY = env_int("REFLECT_MODEL_MAX_CONCURRENCY", 0)
-# Input + output-limit tokens per model per minute (the account's TPM limit); 0 = unlimited.
-REFLECT_MODEL_TPM = env_int("REFLECT_MODEL_TPM", 0)
-# A slot is a lease renewed while its request runs: a killed worker's slot frees within this.
-REFLECT_MODEL_LEASE_SECONDS = env_float("REFLECT_MODEL_LEASE_SECONDS", 30.0)
-# Longer than this waiting for a slot or budget, the task retries later instead of sleeping on.
-REFLECT_MODEL_MAX_WAIT_SECONDS = env_float("REFLECT_MODEL_MAX_WAIT_SECONDS", 300.0)
-if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LEASE_SECONDS <= 0:
-    raise ImproperlyConfigured("REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive")
 # Uploads go to MEDIA_ROOT (a volume web and workers share) unless a bucket is named; then to
 # S3 or any S3-compatible store (MinIO, R2...), and web and workers need no common disk.
 REFLECT_S3_BUCKET = env_str("REFLECT_S3_BUCKET", "")
@@ -382,3 +416,25 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Provider rate limits (shared by all workers through Redis) --------------------------------
+# Requests in flight per model across all workers, so N workers cannot stampede into 429s; 0 = unlimited.
+REFLECT_MODEL_MAX_CONCURRENCY = env_int("REFLECT_MODEL_MAX_CONCURRENCY", 0)
+# Input + output-limit tokens per model per minute (the account's TPM limit); 0 = unlimited.
+REFLECT_MODEL_TPM = env_int("REFLECT_MODEL_TPM", 0)
+# A slot is a lease renewed while its request runs: a killed worker's slot frees within this.
+REFLECT_MODEL_LEASE_SECONDS = env_float("REFLECT_MODEL_LEASE_SECONDS", 30.0)
+# Longer than this waiting for a slot or budget, the task retries later instead of sleeping on.
+REFLECT_MODEL_MAX_WAIT_SECONDS = env_float("REFLECT_MODEL_MAX_WAIT_SECONDS", 300.0)
+if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LEASE_SECONDS <= 0:
+    raise ImproperlyConfigured("REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive")
+
+# --- Scheduled reflections and inbox -----------------------------------------------------------
+# Watched folders: <dir>/<username>/ (or <username>/<collection name>/) are ingested for that person.
+REFLECT_INBOX_DIR = Path(env_str("REFLECT_INBOX_DIR", str(DATA_DIR / "inbox"))).resolve()
+# Files dropped straight into <username>/ go to this collection, created on demand.
+REFLECT_INBOX_COLLECTION = env_str("REFLECT_INBOX_COLLECTION", "Inbox")
+# A file is taken once unchanged for this long: a recorder may still be writing it.
+REFLECT_INBOX_SETTLE_SECONDS = env_float("REFLECT_INBOX_SETTLE_SECONDS", 10.0)
+if not REFLECT_INBOX_COLLECTION.strip() or REFLECT_INBOX_SETTLE_SECONDS < 0:
+    raise ImproperlyConfigured("REFLECT_INBOX_COLLECTION must be set and REFLECT_INBOX_SETTLE_SECONDS >= 0")

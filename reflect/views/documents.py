@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from .. import documents as service
-from .. import locators
+from .. import locators, uploads
 from ..models import Document
 
 
@@ -27,13 +27,16 @@ def document_list(request):
 @require_POST
 def upload(request):
     files = request.FILES.getlist("files")
-    if not files:
+    # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
+    too_large = [{"name": service.clean_filename(name), "ok": False, "error": uploads.too_large_message()}
+                 for name in uploads.refused_uploads(request)]
+    if not files and not too_large:
         return _upload_response(request, [], error="Choose at least one file.")
     if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
         return _upload_response(
             request, [], error=f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once."
         )
-    results = [_upload_one(request.user, f) for f in files]
+    results = too_large + [_upload_one(request.user, f) for f in files]
     return _upload_response(request, results)
 
 
