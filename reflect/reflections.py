@@ -177,20 +177,24 @@ def create_reflection(
     effort: str | None = None,
     provider: str | None = None,
     parent: Reflection | None = None,
+    schedule=None,
     enqueue: bool = True,
 ) -> Reflection:
     """Freeze the documents, record the question and its estimate, enqueue on commit.
 
     Documents come from `collection`, else `document_ids`, else the `parent` (a follow-up
-    asks of the same documents). Only the owner's ready documents are used.
+    asks of the same documents). Only the owner's ready documents are used. A scheduled run
+    passes its `schedule` (the run is linked to it and belongs to its collection).
     """
     request = _prepare(owner=owner, question=question, preset=preset, collection=collection,
                        document_ids=document_ids, effort=effort, provider=provider, parent=parent)
     model, map_model = providers.models_for(request.provider)
     reflection = Reflection.objects.create(
         owner=owner,
-        collection=collection if collection is not None else (parent.collection if parent else None),
+        collection=collection if collection is not None else (
+            schedule.collection if schedule is not None else (parent.collection if parent else None)),
         parent=parent,
+        schedule=schedule,
         question=request.question,
         preset=preset,
         provider=request.provider,
@@ -693,6 +697,11 @@ def notify(*, reflection: Reflection) -> Notification:
         message = f"Reflection ready: {title}"
     else:
         message = f"Reflection failed: {title}"
+    if reflection.schedule_id is not None:
+        from .schedules import change_message
+
+        # A scheduled run says in one line what changed since the previous run.
+        message = change_message(reflection=reflection) or message
     notification, _ = Notification.objects.update_or_create(
         reflection=reflection,
         defaults={"user_id": reflection.owner_id, "status": reflection.status,

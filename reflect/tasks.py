@@ -76,3 +76,10 @@ def run_reflection(self, reflection_id: int) -> None:
     except reflections.RetryLater as exc:
         countdown = reflections.retry_delay(retries=self.request.retries, retry_after=exc.retry_after)
         raise self.retry(countdown=countdown, exc=exc) from None
+
+
+@shared_task(acks_late=True, time_limit=300)
+def run_due_schedules() -> None:
+    from .schedules import run_due_schedules as start_due
+
+    start_due()
