@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from .. import documents as service
@@ -41,7 +41,7 @@ def create_collection(request, payload: CollectionIn):
     except IntegrityError:
         # Two requests created the same name at once; the other won.
         raise name_taken(name) from None
-    return 201, owned(request, collection.pk)
+    return Status(201, owned(request, collection.pk))
 
 
 @router.get("/{int:collection_id}/", response=answers({200: CollectionOut}, 404), url_name="collection")
@@ -65,7 +65,7 @@ def rename_collection(request, collection_id: Id, payload: CollectionIn):
 def delete_collection(request, collection_id: Id):
     """Delete the collection; its documents are kept."""
     owned(request, collection_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:collection_id}/documents/", response=answers({200: CollectionOut}, 404),
@@ -90,4 +90,4 @@ def remove_document(request, collection_id: Id, document_id: Id):
     if not collection.documents.filter(pk=document_id).exists():
         raise ApiError(404, "that document is not in this collection")
     service.remove_from_collection(collection=collection, document_ids=[document_id])
-    return 204, None
+    return Status(204, None)

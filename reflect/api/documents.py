@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from .. import documents as service
+from .. import uploads
 from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
@@ -28,7 +29,7 @@ def list_documents(request, filters: Query[DocumentFilters]):
 
 
 @router.post("/", response=answers({202: UploadOut}, 404, 413))
-def upload_documents(request, files: File[list[UploadedFile]], collection_id: Form[Id | None] = None):
+def upload_documents(request, files: File[list[UploadedFile]] = None, collection_id: Form[Id | None] = None):
     """Store each file and queue its extraction; each file's outcome is in `results`.
 
     202 when at least one file was accepted (created or already there): poll each document's
@@ -36,9 +37,15 @@ def upload_documents(request, files: File[list[UploadedFile]], collection_id: Fo
     too large, else 422, with the outcomes in `error.details.results`.
     """
     collection = get_object_or_404(Collection, pk=collection_id, owner=request.auth) if collection_id else None
-    if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
+    files = files or []
+    # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
+    refused = [{"name": service.clean_filename(name), "outcome": "rejected", "reason": uploads.too_large_message(),
+                "document": None, "too_large": True} for name in uploads.refused_uploads(request)]
+    if not files and not refused:
+        raise ApiError(422, "send at least one file in the multipart field `files`")
+    if len(files) + len(refused) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
         raise ApiError(413, f"too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once")
-    results = [upload_one(request.auth, uploaded) for uploaded in files]
+    results = refused + [upload_one(request.auth, uploaded) for uploaded in files]
     accepted = [r["document"] for r in results if r["document"] is not None]
     if collection is not None and accepted:
         service.add_to_collection(collection=collection, document_ids=[d.pk for d in accepted])
@@ -46,12 +53,12 @@ def upload_documents(request, files: File[list[UploadedFile]], collection_id: Fo
     if not accepted:
         raise ApiError(413 if all(too_large) else 422, "no file was accepted: " + "; ".join(
             f"{r['name']}: {r['reason']}" for r in results), code="upload_rejected", details={"results": results})
-    return 202, {
+    return Status(202, {
         "results": results,
         "created": sum(r["outcome"] == "created" for r in results),
         "duplicates": sum(r["outcome"] == "duplicate" for r in results),
         "rejected": sum(r["outcome"] == "rejected" for r in results),
-    }
+    })
 
 
 def upload_one(owner, uploaded: UploadedFile) -> dict:
@@ -78,4 +85,4 @@ def get_document(request, document_id: Id):
 def delete_document(request, document_id: Id):
     document = get_object_or_404(Document, pk=document_id, owner=request.auth)
     service.delete_document(document=document)
-    return 204, None
+    return Status(204, None)

@@ -1,7 +1,7 @@
 """Reflections: estimate or start one, follow its status, read its result, cancel or retry."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from .. import history
@@ -67,11 +67,11 @@ def start_reflection(request, payload: ReflectionIn):
            "parent": parent}
     try:
         if payload.estimate_only:
-            return 200, {"estimate": service.estimate_reflection(**ask)}
+            return Status(200, {"estimate": service.estimate_reflection(**ask)})
         reflection = service.create_reflection(**ask)
     except service.ReflectionError as error:
         raise ApiError(422, str(error), code="cannot_reflect") from None
-    return 202, as_out(reflection)
+    return Status(202, as_out(reflection))
 
 
 @router.get("/{int:reflection_id}/", response=answers({200: ReflectionOut}, 404), url_name="reflection")
@@ -97,4 +97,4 @@ def retry_reflection(request, reflection_id: Id):
         service.retry_reflection(reflection=reflection)
     except service.ReflectionError as error:
         raise ApiError(409, f"{error}; this one is {reflection.status}") from None
-    return 202, as_out(reflection)
+    return Status(202, as_out(reflection))
