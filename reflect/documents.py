@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import events
+from . import events, queue_status
 from .extraction import ExtractionError, Limits, detect_kind, extract
 from .models import Collection, Document, User
 from .tokens import count_tokens
@@ -50,7 +50,8 @@ def upload_document(*, owner: User, filename: str, data: bytes) -> Upload:
     if upload.created:
         from .tasks import extract_document as extract_task
 
-        extract_task.delay_on_commit(upload.document.pk)
+        # Never raises: with Redis down the document stays pending and the sweep sends it later.
+        queue_status.send_on_commit(extract_task, upload.document.pk)
     return upload
 
 

@@ -1,25 +1,45 @@
-"""Whether any Celery worker is alive, from keys workers refresh in Redis.
+"""Liveness from keys in Redis that expire unless their process keeps refreshing them.
 
-A worker that dies stops refreshing its key, which expires after TTL seconds, so a page can
-say "no worker is running" instead of waiting forever.
+Two kinds of key:
+- `reflect:worker:<hostname>`: a Celery worker is up (pages say "no worker is running"
+  instead of waiting forever);
+- `reflect:claim:<claimed_by>`: the process that claimed a reflection is still alive. A
+  worker killed mid-run stops refreshing it, so the sweep can tell a dead claim from a long
+  model call without waiting for the task's time limits.
+
+Keys expire REFLECT_LIVENESS_TTL_SECONDS after the last refresh. A Redis restarted without
+persistence has lost every key, so nothing is judged dead until Redis has been up for a TTL
+(the refreshers have put them back by then).
 """
 
+from __future__ import annotations
+
 import logging
+import os
 import socket
 import threading
+from contextlib import contextmanager
 
 import redis
+from django.conf import settings
 
 from . import events
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "reflect:worker:"
-TTL = 20
-INTERVAL = 5
+CLAIM_PREFIX = "reflect:claim:"
+
+
+def _ttl() -> int:
+    return settings.REFLECT_LIVENESS_TTL_SECONDS
+
+
+def _interval() -> float:
+    return settings.REFLECT_LIVENESS_INTERVAL_SECONDS
 
 
 def start_heartbeat(hostname: str | None = None) -> threading.Event:
-    """Refresh this worker's key every INTERVAL seconds until the returned event is set."""
+    """Refresh this worker's key every interval until the returned event is set."""
     name = hostname or socket.gethostname()
     stop = threading.Event()
 
@@ -27,10 +47,10 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
         client = events.client()
         while not stop.is_set():
             try:
-                client.set(KEY_PREFIX + name, "1", ex=TTL)
+                client.set(KEY_PREFIX + name, "1", ex=_ttl())
             except redis.RedisError as error:
                 logger.warning("worker heartbeat failed: %s", error)
-            stop.wait(INTERVAL)
+            stop.wait(_interval())
         try:
             client.delete(KEY_PREFIX + name)
         except redis.RedisError:
@@ -46,3 +66,79 @@ def workers_alive() -> bool | None:
         return next(iter(events.client().scan_iter(match=KEY_PREFIX + "*", count=100)), None) is not None
     except redis.RedisError:
         return None
+
+
+# --- Claims -------------------------------------------------------------------------------------
+
+
+class _ClaimRefresher:
+    """One thread per process refreshing the keys of the claims this process holds."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.lock = threading.Lock()
+        self.pid: int | None = None
+
+    def add(self, name: str) -> None:
+        with self.lock:
+            self.names.add(name)
+            # A forked pool process inherits the object but not the thread.
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                threading.Thread(target=self.run, name="reflect-claims", daemon=True).start()
+        _set(name)
+
+    def remove(self, name: str) -> None:
+        with self.lock:
+            self.names.discard(name)
+        try:
+            events.client().delete(CLAIM_PREFIX + name)
+        except redis.RedisError:
+            pass
+
+    def run(self) -> None:
+        pid = os.getpid()
+        stop = threading.Event()
+        while self.pid == pid:
+            stop.wait(_interval())
+            with self.lock:
+                names = list(self.names)
+            for name in names:
+                _set(name)
+
+
+def _set(name: str) -> None:
+    try:
+        events.client().set(CLAIM_PREFIX + name, "1", ex=_ttl())
+    except redis.RedisError as error:
+        # The sweep falls back to REFLECT_CLAIM_STALE_SECONDS while keys cannot be written.
+        logger.warning("claim heartbeat for %s failed: %s", name, error)
+
+
+_refresher = _ClaimRefresher()
+
+
+@contextmanager
+def claim_heartbeat(name: str):
+    """Keep `name`'s claim key alive while the block runs; set before the claim is made, so a
+    claim without a key is one whose process died (or that never had Redis)."""
+    _refresher.add(name)
+    try:
+        yield
+    finally:
+        _refresher.remove(name)
+
+
+def dead_claims(names: list[str]) -> set[str] | None:
+    """The names among `names` whose process is gone; None when it cannot be told (Redis is
+    unreachable, or restarted less than a TTL ago and its refreshers may not be back yet)."""
+    if not names:
+        return set()
+    try:
+        client = events.client()
+        if int(client.info("server")["uptime_in_seconds"]) < _ttl():
+            return None
+        alive = client.mget([CLAIM_PREFIX + name for name in names])
+    except redis.RedisError:
+        return None
+    return {name for name, value in zip(names, alive) if value is None}

@@ -26,7 +26,7 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import events, notifications
+from . import events, liveness, notifications, queue_status
 from .models import Collection, Document, Notification, Reflection, ReflectionPart
 from .reasoning import citations, errors, planning, providers
 from .reasoning import prompt as prompts
@@ -213,7 +213,8 @@ def create_reflection(
 def _enqueue(reflection: Reflection) -> None:
     from .tasks import run_reflection as run_reflection_task
 
-    run_reflection_task.delay_on_commit(reflection.pk)
+    # Never raises: with Redis down the reflection stays queued and the sweep sends it later.
+    queue_status.send_on_commit(run_reflection_task, reflection.pk)
 
 
 def _estimate(
@@ -340,6 +341,10 @@ def _claim(reflection_id: int, worker: str) -> Reflection | None:
     claimable = Q(status=Reflection.Status.QUEUED) | Q(
         status=Reflection.Status.RUNNING, heartbeat_at__lt=stale
     )
+    dead = _dead_claim(reflection_id, now)
+    if dead is not None:
+        # A redelivered or re-sent task takes over from a worker that died mid-run.
+        claimable |= Q(status=Reflection.Status.RUNNING, claimed_by=dead)
     claimed = Reflection.objects.filter(claimable, pk=reflection_id).update(
         status=Reflection.Status.RUNNING,
         claimed_by=worker,
@@ -354,6 +359,17 @@ def _claim(reflection_id: int, worker: str) -> Reflection | None:
     return Reflection.objects.get(pk=reflection_id)
 
 
+def _dead_claim(reflection_id: int, now) -> str | None:
+    """Who holds this running reflection's claim, if that process is gone."""
+    grace = now - timedelta(seconds=settings.REFLECT_DEAD_WORKER_GRACE_SECONDS)
+    holder = Reflection.objects.filter(
+        pk=reflection_id, status=Reflection.Status.RUNNING, heartbeat_at__lt=grace
+    ).values_list("claimed_by", flat=True).first()
+    if not holder or holder not in (liveness.dead_claims([holder]) or ()):
+        return None
+    return holder
+
+
 def run_reflection(
     *, reflection_id: int, worker: str = "", final_attempt: bool = True
 ) -> Reflection | None:
@@ -364,6 +380,13 @@ def run_reflection(
     `RetryLater`; otherwise every failure ends as status failed with a reason.
     """
     worker = worker or _worker_name()
+    # The claim's key in Redis lives as long as this process runs it: the sweep tells a killed
+    # worker from a slow model call by it.
+    with liveness.claim_heartbeat(worker):
+        return _run_claimed(reflection_id, worker, final_attempt=final_attempt)
+
+
+def _run_claimed(reflection_id: int, worker: str, *, final_attempt: bool) -> Reflection | None:
     reflection = _claim(reflection_id, worker)
     if reflection is None:
         return None
@@ -637,10 +660,13 @@ class _Run:
                 )
             )
         self.manifest["last_transient_error"] = error.message
+        # The server's wait, kept so the sweep does not re-send the retry before it is due.
+        self.manifest["retry_after"] = error.retry_after
         released = self._mine().update(
             status=Reflection.Status.QUEUED,
             claimed_by="",
-            heartbeat_at=None,
+            # When the claim was released: the sweep re-sends the retry if its message is lost.
+            heartbeat_at=timezone.now(),
             phase="waiting to retry",
             manifest=self.manifest,
         )

@@ -83,3 +83,11 @@ def run_due_schedules() -> None:
     from .schedules import run_due_schedules as start_due
 
     start_due()
+
+
+@shared_task(acks_late=True, time_limit=120)
+def sweep_stale_work() -> None:
+    """Beat's sweep for work whose worker died or whose queue message was lost."""
+    from .sweeps import sweep_stale_work as sweep
+
+    sweep()
