@@ -91,3 +91,10 @@ def sweep_stale_work() -> None:
     from .sweeps import sweep_stale_work as sweep
 
     sweep()
+
+
+@shared_task(acks_late=True, time_limit=600)
+def scan_inbox() -> None:
+    from .inbox import scan_inbox as scan
+
+    scan()

@@ -1,0 +1,196 @@
+"""The inbox: watched folders whose files are ingested for their person.
+
+Layout under settings.REFLECT_INBOX_DIR, one folder per username (each scan creates the folders
+of active users that have none, so people created by sign-up, the admin or the shell all get
+one without a hook):
+
+    <username>/meeting.vtt               → collection settings.REFLECT_INBOX_COLLECTION
+    <username>/<collection name>/x.pdf   → that collection (both created on demand)
+    <username>/processing/…              → taken, the worker is extracting it
+    <username>/done/…                    → ready (or already known: `<name>.note.txt` says which)
+    <username>/failed/…                  → refused or unreadable: `<name>.reason.txt` says why
+
+A file is taken only once its modification time is `REFLECT_INBOX_SETTLE_SECONDS` old (a
+recorder may still be writing it), by renaming it into `processing/`, which is atomic: of two
+scans at once only one gets it. It then goes through the ordinary upload service, so a worker
+extracts it; a later scan moves it to `done/` when its document is ready, or to `failed/` with
+the extraction error when it is not (the failed document stays in the app too, where it can be
+deleted). Bytes that are already one of the person's documents are not ingested again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from . import documents
+from .models import Collection, Document, User
+
+log = logging.getLogger(__name__)
+
+PROCESSING, DONE, FAILED = "processing", "done", "failed"
+RESERVED = {PROCESSING, DONE, FAILED}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    user: str
+    file: str
+    # accepted (extracting) | waiting (still being written) | done | duplicate | failed
+    outcome: str
+    detail: str = ""
+    document_id: int | None = None
+
+
+def scan_inbox(*, now: datetime | None = None) -> list[dict]:
+    """Look at every person's inbox folder once; one outcome per file that moved or waits."""
+    root = Path(settings.REFLECT_INBOX_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    moment = now.timestamp() if now is not None else time.time()
+    people = {user.username: user for user in User.objects.filter(is_active=True)}
+    for username in people:
+        (root / username).mkdir(exist_ok=True)
+    outcomes: list[Outcome] = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        owner = people.get(folder.name)
+        if owner is None:
+            log.info("inbox folder %s ignored: no active user is called %r", folder, folder.name)
+            continue
+        outcomes += _finish_processing(owner=owner, folder=folder)
+        for path, collection_name in _dropped_files(folder):
+            outcome = _take(owner=owner, folder=folder, path=path, collection_name=collection_name,
+                            moment=moment)
+            if outcome is not None:
+                outcomes.append(outcome)
+    for outcome in outcomes:
+        log.info("inbox %s/%s: %s %s", outcome.user, outcome.file, outcome.outcome, outcome.detail)
+    return [asdict(outcome) for outcome in outcomes]
+
+
+def _visible(path: Path) -> bool:
+    # Dot files are editors' and uploaders' temporary files; "~$x.docx" is Word's lock file.
+    return path.is_file() and not path.name.startswith((".", "~"))
+
+
+def _dropped_files(folder: Path) -> list[tuple[Path, str]]:
+    """(file, collection name) for each file waiting in a person's folder."""
+    found = [(p, settings.REFLECT_INBOX_COLLECTION) for p in sorted(folder.iterdir()) if _visible(p)]
+    for sub in sorted(folder.iterdir()):
+        if sub.is_dir() and sub.name not in RESERVED and not sub.name.startswith("."):
+            found += [(p, sub.name) for p in sorted(sub.iterdir()) if _visible(p)]
+    return found
+
+
+def _take(*, owner: User, folder: Path, path: Path, collection_name: str, moment: float) -> Outcome | None:
+    try:
+        before = path.stat()
+    except FileNotFoundError:
+        return None  # another scan took it
+    if moment - before.st_mtime < settings.REFLECT_INBOX_SETTLE_SECONDS:
+        return Outcome(owner.username, path.name, "waiting", "still being written")
+    relative = path.relative_to(folder)
+    claimed = folder / PROCESSING / relative
+    claimed.parent.mkdir(parents=True, exist_ok=True)
+    claimed = _free_name(claimed)
+    try:
+        os.rename(path, claimed)
+    except FileNotFoundError:
+        return None
+    return _ingest(owner=owner, folder=folder, path=claimed, collection_name=collection_name,
+                   expected=(before.st_size, before.st_mtime), back_to=path)
+
+
+def _ingest(*, owner: User, folder: Path, path: Path, collection_name: str,
+            expected: tuple[int, float] | None = None, back_to: Path | None = None) -> Outcome:
+    name = path.name
+    try:
+        documents.check_upload_size(path.stat().st_size)
+        data = path.read_bytes()
+        after = path.stat()
+        if expected is not None and (len(data), after.st_mtime) != expected and back_to is not None:
+            # Written to while being read: put it back and take it once it settles.
+            os.rename(path, _free_name(back_to))
+            return Outcome(owner.username, name, "waiting", "changed while being read")
+        with transaction.atomic():
+            upload = documents.upload_document(owner=owner, filename=name, data=data)
+            collection, _ = Collection.objects.get_or_create(owner=owner, name=collection_name.strip())
+            collection.documents.add(upload.document)
+    except documents.UploadRejected as error:
+        return _fail(owner, folder, path, str(error))
+    except OSError as error:
+        return _fail(owner, folder, path, f"cannot read the file: {error.strerror or error}")
+    document = upload.document
+    if upload.created:
+        return Outcome(owner.username, name, "accepted", f"document #{document.pk}", document.pk)
+    if document.status == Document.Status.FAILED:
+        return _fail(owner, folder, path, f"already tried as document #{document.pk}: {document.error}",
+                     document_id=document.pk)
+    note = f"already uploaded as document #{document.pk} ({document.title}); not ingested again"
+    _move(path, folder / DONE, note=("note", note))
+    return Outcome(owner.username, name, "duplicate", note, document.pk)
+
+
+def _finish_processing(*, owner: User, folder: Path) -> list[Outcome]:
+    """Move taken files on once their documents are ready or failed."""
+    processing = folder / PROCESSING
+    if not processing.is_dir():
+        return []
+    outcomes = []
+    for path in sorted(p for p in processing.rglob("*") if _visible(p)):
+        collection_name = (
+            path.parent.name if path.parent != processing else settings.REFLECT_INBOX_COLLECTION
+        )
+        try:
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue
+        document = Document.objects.filter(owner=owner, sha256=sha256).first()
+        if document is None:
+            # Taken by a scan that stopped before storing it (or the document was deleted).
+            outcomes.append(_ingest(owner=owner, folder=folder, path=path, collection_name=collection_name))
+        elif document.status == Document.Status.READY:
+            if _move(path, folder / DONE):
+                outcomes.append(Outcome(owner.username, path.name, "done", f"document #{document.pk}",
+                                        document.pk))
+        elif document.status == Document.Status.FAILED:
+            outcomes.append(_fail(owner, folder, path, document.error or "extraction failed",
+                                  document_id=document.pk))
+    return outcomes
+
+
+def _fail(owner: User, folder: Path, path: Path, reason: str, document_id: int | None = None) -> Outcome:
+    _move(path, folder / FAILED, note=("reason", reason))
+    return Outcome(owner.username, path.name, "failed", reason, document_id)
+
+
+def _move(path: Path, target_dir: Path, *, note: tuple[str, str] | None = None) -> Path | None:
+    """Move `path` into `target_dir` under a free name, with `<name>.<kind>.txt` beside it."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(target_dir / path.name)
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:
+        return None  # another scan moved it first
+    if note is not None:
+        kind, text = note
+        (target_dir / f"{target.name}.{kind}.txt").write_text(text + "\n", encoding="utf-8")
+    return target
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `name (2).ext`, `name (3).ext`… if taken: never overwrite an earlier file."""
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate
