@@ -6,6 +6,8 @@ from .api import urls as api_urls
 from .views import accounts, collections, documents, events, notifications, reflections
 from .views import tokens
 from .views import login
+from .views import schedules
+from .views.health import healthz
 
 urlpatterns = [
     path("", documents.document_list, name="documents"),
@@ -44,3 +46,4 @@ urlpatterns = [
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
 ]
+    path("healthz", healthz, name="healthz"),
