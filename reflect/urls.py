@@ -6,7 +6,6 @@ from .api import urls as api_urls
 from .views import accounts, collections, documents, events, notifications, reflections
 from .views import tokens
 from .views import login
-from .views import schedules
 from .views.health import healthz
 
 urlpatterns = [
@@ -45,5 +44,5 @@ urlpatterns = [
     path("accounts/settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
-]
     path("healthz", healthz, name="healthz"),
+]
