@@ -6,6 +6,7 @@ from .api import urls as api_urls
 from .views import accounts, collections, documents, events, notifications, reflections
 from .views import tokens
 from .views import login
+from .views import schedules
 from .views.health import healthz
 
 urlpatterns = [
@@ -20,6 +21,11 @@ urlpatterns = [
     path("collections/<int:pk>/delete/", collections.collection_delete, name="collection-delete"),
     path("collections/<int:pk>/add/", collections.collection_add, name="collection-add"),
     path("collections/<int:pk>/remove/", collections.collection_remove, name="collection-remove"),
+    path("collections/<int:pk>/schedules/new/", schedules.schedule_create, name="schedule-new"),
+    path("schedules/<int:pk>/", schedules.schedule_detail, name="schedule"),
+    path("schedules/<int:pk>/edit/", schedules.schedule_edit, name="schedule-edit"),
+    path("schedules/<int:pk>/pause/", schedules.schedule_pause, name="schedule-pause"),
+    path("schedules/<int:pk>/delete/", schedules.schedule_delete, name="schedule-delete"),
     path("reflections/", reflections.reflection_list, name="reflections"),
     path("reflections/new/", reflections.ask, name="ask"),
     path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection"),
