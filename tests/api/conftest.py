@@ -29,6 +29,12 @@ class ApiClient:
         return self.client.delete(path, headers=self.headers)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Each test makes two people; the real hasher would spend most of the suite's time there.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def api_client_for(user) -> ApiClient:
     return ApiClient(create_token(user=user, name="tests").raw)
 
