@@ -16,13 +16,18 @@ scans at once only one gets it. It then goes through the ordinary upload service
 extracts it; a later scan moves it to `done/` when its document is ready, or to `failed/` with
 the extraction error when it is not (the failed document stays in the app too, where it can be
 deleted). Bytes that are already one of the person's documents are not ingested again.
+
+A collection may also have an upload URL (`/collections/<id>/drop/<secret>/`) for tools that can
+POST files, such as a meeting recorder's webhook; its files go through the same service.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
+import secrets
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -194,3 +199,35 @@ def _free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
         number += 1
     return candidate
+
+
+# --- Upload URL -------------------------------------------------------------------------------
+
+
+def new_upload_secret(*, collection: Collection) -> str:
+    """Give the collection a new upload URL secret; the previous URL stops working."""
+    collection.upload_secret = secrets.token_urlsafe(32)
+    collection.save(update_fields=["upload_secret"])
+    return collection.upload_secret
+
+
+def revoke_upload_secret(*, collection: Collection) -> None:
+    collection.upload_secret = ""
+    collection.save(update_fields=["upload_secret"])
+
+
+def collection_for_secret(*, pk: int, secret: str) -> Collection | None:
+    """The collection whose upload URL this is, or None; the secret is compared in constant time."""
+    collection = Collection.objects.select_related("owner").filter(pk=pk, owner__is_active=True).first()
+    expected = collection.upload_secret if collection is not None else ""
+    # Compared even when there is no collection, so timing does not tell which ids exist.
+    matches = hmac.compare_digest((expected or "-").encode(), (secret or "").encode())
+    return collection if collection is not None and expected and matches else None
+
+
+def drop_file(*, collection: Collection, filename: str, data: bytes) -> documents.Upload:
+    """Store a file posted to a collection's upload URL and add it to that collection."""
+    with transaction.atomic():
+        upload = documents.upload_document(owner=collection.owner, filename=filename, data=data)
+        collection.documents.add(upload.document)
+    return upload

@@ -7,6 +7,7 @@ from .views import accounts, collections, documents, events, notifications, refl
 from .views import tokens
 from .views import login
 from .views import schedules
+from .views import drop
 from .views.health import healthz
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("schedules/<int:pk>/edit/", schedules.schedule_edit, name="schedule-edit"),
     path("schedules/<int:pk>/pause/", schedules.schedule_pause, name="schedule-pause"),
     path("schedules/<int:pk>/delete/", schedules.schedule_delete, name="schedule-delete"),
+    path("collections/<int:pk>/drop/<str:secret>/", drop.drop, name="collection-drop"),
+    path("collections/<int:pk>/upload-url/", drop.drop_secret, name="collection-drop-secret"),
     path("reflections/", reflections.reflection_list, name="reflections"),
     path("reflections/new/", reflections.ask, name="ask"),
     path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection"),
