@@ -48,3 +48,21 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["message", "user", "status", "created_at", "read_at"]
     list_filter = ["status"]
     raw_id_fields = ["user", "reflection"]
+
+
+from .models import Schedule  # noqa: E402
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["question", "owner", "collection", "cadence", "scope", "enabled", "next_run_at", "last_outcome"]
+    list_filter = ["enabled", "cadence", "scope"]
+    search_fields = ["question"]
+    raw_id_fields = ["owner", "collection"]
+    readonly_fields = ["last_run_at", "last_outcome"]
+
+    def save_model(self, request, obj, form, change):
+        from .schedules import save_schedule
+
+        # The next run follows the cadence as edited here, as on the schedule pages.
+        save_schedule(schedule=obj)

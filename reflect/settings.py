@@ -295,8 +295,6 @@ REFLECT_SWEEP_INTERVAL_SECONDS = env_int("REFLECT_SWEEP_INTERVAL_SECONDS", 30)
 REFLECT_SCHEDULE_TICK_SECONDS = env_int("REFLECT_SCHEDULE_TICK_SECONDS", 60)
 # How often the inbox folders are looked at (see "Scheduled reflections and inbox").
 REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
-# How often the inbox folders are looked at (see "Scheduled reflections and inbox").
-REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {
@@ -307,11 +305,6 @@ CELERY_BEAT_SCHEDULE = {
     "run-due-schedules": {
         "task": "reflect.tasks.run_due_schedules",
         "schedule": REFLECT_SCHEDULE_TICK_SECONDS,
-    },
-    # Takes files dropped in the inbox folders (REFLECT_INBOX_DIR).
-    "scan-inbox": {
-        "task": "reflect.tasks.scan_inbox",
-        "schedule": REFLECT_INBOX_SCAN_SECONDS,
     },
     # Takes files dropped in the inbox folders (REFLECT_INBOX_DIR).
     "scan-inbox": {
@@ -438,15 +431,7 @@ if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LE
 
 # --- Scheduled reflections and inbox -----------------------------------------------------------
 # Watched folders: <dir>/<username>/ (or <username>/<collection name>/) are ingested for that person.
-REFLECT_INBOX_DIR = Path(env_str("REFLECT_INBOX_DIR", str(DATA_DIR / "inbox"))).resolve()
-# Files dropped straight into <username>/ go to this collection, created on demand.
-REFLECT_INBOX_COLLECTION = env_str("REFLECT_INBOX_COLLECTION", "Inbox")
-# A file is taken once unchanged for this long: a recorder may still be writing it.
-REFLECT_INBOX_SETTLE_SECONDS = env_float("REFLECT_INBOX_SETTLE_SECONDS", 10.0)
-if not REFLECT_INBOX_COLLECTION.strip() or REFLECT_INBOX_SETTLE_SECONDS < 0:
-    raise ImproperlyConfigured("REFLECT_INBOX_COLLECTION must be set and REFLECT_INBOX_SETTLE_SECONDS >= 0")
-# Watched folders: <dir>/<username>/ (or <username>/<collection name>/) are ingested for that person.
-REFLECT_INBOX_DIR = Path(env_str("REFLECT_INBOX_DIR", str(DATA_DIR / "inbox"))).resolve()
+REFLECT_INBOX_DIR = Path(env_str("REFLECT_INBOX_DIR", "") or str(DATA_DIR / "inbox")).resolve()
 # Files dropped straight into <username>/ go to this collection, created on demand.
 REFLECT_INBOX_COLLECTION = env_str("REFLECT_INBOX_COLLECTION", "Inbox")
 # A file is taken once unchanged for this long: a recorder may still be writing it.
