@@ -66,3 +66,20 @@ class ScheduleAdmin(admin.ModelAdmin):
 
         # The next run follows the cadence as edited here, as on the schedule pages.
         save_schedule(schedule=obj)
+
+
+from .models import ApiToken  # noqa: E402
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    # The prefix tells tokens apart; the hash is of no use to a person and stays out of the page.
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    exclude = ["key_hash"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        # A token's raw value is shown once, to its owner, on the settings page.
+        return False

@@ -109,3 +109,18 @@ def test_revoking_twice_reports_the_first_revocation_only(api_user):
 
     assert revoke_token(token=new.token) is True
     assert revoke_token(token=new.token) is False
+
+
+def test_the_admin_lists_tokens_by_prefix_and_never_shows_the_hash(client, api_user):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "a-long-admin-password")
+    new = create_token(user=api_user, name="export")
+    client.force_login(admin)
+
+    listing = client.get("/admin/reflect/apitoken/").content.decode()
+    change = client.get(f"/admin/reflect/apitoken/{new.token.pk}/change/").content.decode()
+
+    assert new.token.prefix in listing
+    assert new.token.key_hash not in listing + change and new.raw not in listing + change
+    assert client.get("/admin/reflect/apitoken/add/").status_code == 403
