@@ -49,8 +49,9 @@ def stop_process_group(process: subprocess.Popen | None, *, timeout: float) -> N
 
 class Worker:
     def __init__(self, *, queue: str, media_root: Path, log_path: Path, env: dict | None = None,
-                 concurrency: int = 1):
+                 concurrency: int = 1, extra_args: tuple[str, ...] = ()):
         self.queue = queue
+        self.extra_args = tuple(extra_args)  # e.g. ("-B", "--schedule", path): beat inside
         self.log_path = log_path
         self.env = process_env(media_root=media_root, queue=queue, env=env)
         self.concurrency = concurrency
@@ -62,7 +63,8 @@ class Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", self.queue,
              "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "-n", f"test-{self.queue}-{time.time_ns()}@%h"],
+             "--without-gossip", "--without-mingle", "-n", f"test-{self.queue}-{time.time_ns()}@%h",
+             *self.extra_args],
             cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
