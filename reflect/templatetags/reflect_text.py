@@ -1,5 +1,7 @@
 """Rendering text we did not write: model output as sanitised Markdown."""
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -13,9 +15,21 @@ ALLOWED_TAGS = {
 }
 
 
+_parsers = threading.local()
+
+
+def _parser() -> markdown_lib.Markdown:
+    # Building a parser costs more than converting a short text (bench/load, reflection page);
+    # one per thread, since a Markdown instance keeps state while it converts.
+    parser = getattr(_parsers, "markdown", None)
+    if parser is None:
+        parser = _parsers.markdown = markdown_lib.Markdown(extensions=["tables"], output_format="html")
+    return parser
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML that can hold no script, handler, style or javascript: link."""
-    html = markdown_lib.markdown(text or "", extensions=["tables"], output_format="html")
+    html = _parser().reset().convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
