@@ -33,6 +33,8 @@ def environment(name: str, **extra: str) -> dict:
         "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SESSION_COOKIE_SECURE": "false",
         "DJANGO_CSRF_COOKIE_SECURE": "false", "OPENAI_API_KEY": "sk-bench", "REFLECT_PROVIDER": "",
         "REFLECT_RETRY_BACKOFF_SECONDS": "0", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+        # As docker-compose.yml: one connection per process, not one per request (0 to compare).
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         **extra,
     }
     os.environ.update(env)
