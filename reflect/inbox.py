@@ -84,14 +84,16 @@ def scan_inbox(*, now: datetime | None = None) -> list[dict]:
 
 def _visible(path: Path) -> bool:
     # Dot files are editors' and uploaders' temporary files; "~$x.docx" is Word's lock file.
-    return path.is_file() and not path.name.startswith((".", "~"))
+    # A symbolic link could point at any file the worker can read (another person's, the
+    # server's): never followed.
+    return path.is_file() and not path.is_symlink() and not path.name.startswith((".", "~"))
 
 
 def _dropped_files(folder: Path) -> list[tuple[Path, str]]:
     """(file, collection name) for each file waiting in a person's folder."""
     found = [(p, settings.REFLECT_INBOX_COLLECTION) for p in sorted(folder.iterdir()) if _visible(p)]
     for sub in sorted(folder.iterdir()):
-        if sub.is_dir() and sub.name not in RESERVED and not sub.name.startswith("."):
+        if sub.is_dir() and not sub.is_symlink() and sub.name not in RESERVED and not sub.name.startswith("."):
             found += [(p, sub.name) for p in sorted(sub.iterdir()) if _visible(p)]
     return found
 

@@ -79,3 +79,20 @@ def test_a_second_file_with_the_same_name_never_overwrites_the_first(inbox):
     assert (failed / "notes.exe").read_bytes() == b"MZ first"
     assert (failed / "notes (2).exe").read_bytes() == b"MZ second"
     assert (failed / "notes (2).exe.reason.txt").exists()
+
+
+def test_symbolic_links_are_never_followed(inbox, tmp_path):
+    """A link in someone's inbox must not ingest a file the worker can read elsewhere."""
+    make_user("ada")
+    make_user("bob")
+    secret = drop(tmp_path / "elsewhere", "secret.vtt", VTT)
+    bobs = drop(inbox / "bob/Private", "bob.vtt", VTT + b"bob")
+    (inbox / "ada").mkdir(parents=True, exist_ok=True)
+    (inbox / "ada/linked.vtt").symlink_to(secret)
+    (inbox / "ada/Bob's").symlink_to(bobs.parent, target_is_directory=True)
+
+    outcomes = scan_inbox()
+
+    assert [o["user"] for o in outcomes] == ["bob"]
+    assert Document.objects.get().owner.username == "bob"
+    assert secret.exists() and (inbox / "ada/linked.vtt").is_symlink()
