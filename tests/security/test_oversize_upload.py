@@ -120,3 +120,54 @@ def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
     assert body.largest_spool <= LIMIT + MB, f"temporary upload folder reached {body.largest_spool / MB:.0f} MB"
     print(f"200 MB upload: peak traced memory {peak / MB:.1f} MB, temporary folder at most "
           f"{body.largest_spool / MB:.1f} MB")
+
+
+def peak_rss(pid: int) -> int:
+    status = open(f"/proc/{pid}/status").read()
+    return int(status.split("VmHWM:")[1].split()[0]) * 1024
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_uvicorn_a_200_mb_upload_keeps_the_server_memory_flat(client, tmp_path, session_media_root):
+    """Production runs the ASGI app: Django's ASGI handler spools the body to a temporary file
+    past FILE_UPLOAD_MAX_MEMORY_SIZE, so the server's memory stays flat; the size handler then
+    drops the file and names it."""
+    import http.client
+
+    from ..conftest import TEST_QUEUE
+    from ..workers import WebServer
+
+    client.force_login(make_user())
+    web = WebServer(media_root=session_media_root, log_path=tmp_path / "web.log", queue=TEST_QUEUE,
+                    env={"REFLECT_MAX_UPLOAD_BYTES": str(LIMIT)}).start()
+    try:
+        csrf = secrets.token_hex(16)
+        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
+                   "X-CSRFToken": csrf, "Accept": "application/json"}
+        connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=120)
+        connection.request("GET", "/", headers=headers)
+        connection.getresponse().read()
+        before = peak_rss(web.process.pid)
+        body = StreamedBody(tmp_path)
+        connection.putrequest("POST", "/documents/upload/")
+        for name, value in {**headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+                            "Content-Length": str(body.length)}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        buffer = bytearray(MB)
+        while n := body.readinto(buffer):
+            connection.send(bytes(buffer[:n]))
+        response = connection.getresponse()
+        payload = response.read()
+        growth = peak_rss(web.process.pid) - before
+    finally:
+        web.stop()
+
+    assert response.status == 200, payload[:2000]
+    import json
+
+    results = {r["name"]: r for r in json.loads(payload)["results"]}
+    assert results["huge.pdf"]["error"] == "file too large: more than 10 MB (the limit is 10 MB)"
+    assert results["notes.txt"]["ok"] and results["after.vtt"]["ok"]
+    assert growth < 2 * LIMIT, f"the web server's peak memory grew by {growth / MB:.0f} MB"
+    print(f"uvicorn, 200 MB upload: server peak RSS grew by {growth / MB:.1f} MB")
