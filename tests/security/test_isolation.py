@@ -55,9 +55,16 @@ ROUTES = {
     "api/reflections/<int:reflection_id>/cancel/": {"reflection_id": "reflection"},
     "api/reflections/<int:reflection_id>/retry/": {"reflection_id": "reflection"},
     "api/notifications/<int:notification_id>/read/": {"notification_id": "notification"},
+    "collections/<int:pk>/schedules/new/": {"pk": "collection"},
+    "collections/<int:pk>/upload-url/": {"pk": "collection"},
+    "schedules/<int:pk>/": {"pk": "schedule"},
+    "schedules/<int:pk>/edit/": {"pk": "schedule"},
+    "schedules/<int:pk>/pause/": {"pk": "schedule"},
+    "schedules/<int:pk>/delete/": {"pk": "schedule"},
 }
-# Routes with a parameter that names no object.
-NO_OBJECT = {"api/^(?P<rest>.*)$"}
+# Routes with a parameter that names no object. The upload URL is public and CSRF-exempt by
+# design: its secret is the authorisation (tests/inbox/test_upload_url.py).
+NO_OBJECT = {"api/^(?P<rest>.*)$", "collections/<int:pk>/drop/<str:secret>/"}
 
 
 def walk(patterns=None, prefix=""):
@@ -97,15 +104,15 @@ def world():
                                  documents=[document], parent=earlier)
     notification = Notification.objects.create(user=owner, reflection=reflection, status="failed",
                                                message=f"Failed: {MARKER}")
-    Schedule.objects.create(owner=owner, collection=collection, question=f"Weekly {MARKER}?",
-                            next_run_at=timezone.now() + timedelta(days=1))
+    schedule = Schedule.objects.create(owner=owner, collection=collection, question=f"Weekly {MARKER}?",
+                                       next_run_at=timezone.now() + timedelta(days=1))
     from reflect.api_tokens import create_token
 
     owner_token = create_token(user=owner, name=f"ci {MARKER}")
     stranger = make_user("stranger")
     stranger_token = create_token(user=stranger, name="mine")
     objects = {"document": document, "collection": collection, "reflection": reflection, "earlier": earlier,
-               "notification": notification, "api_token": owner_token.token}
+               "notification": notification, "api_token": owner_token.token, "schedule": schedule}
     return {"owner": owner, "objects": objects, "owner_token": owner_token.raw, "stranger": stranger,
             "stranger_token": stranger_token.raw}
 
