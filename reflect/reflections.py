@@ -310,6 +310,8 @@ def retry_reflection(*, reflection: Reflection, enqueue: bool = True) -> Reflect
         error_kind="",
         result=None,
         finished_at=None,
+        # When it was queued again: the sweep re-sends it only if it waits too long from now.
+        heartbeat_at=timezone.now(),
     )
     if not requeued:
         raise ReflectionError("only a failed or cancelled reflection can be retried")

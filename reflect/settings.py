@@ -300,6 +300,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-work": {
         "task": "reflect.tasks.sweep_stale_work",
         "schedule": REFLECT_SWEEP_INTERVAL_SECONDS,
+        # A sweep that waited in the queue past the next one is useless: dropped, not piled up.
+        "options": {"expires": REFLECT_SWEEP_INTERVAL_SECONDS},
     },
     # Starts scheduled reflections that are due.
     "run-due-schedules": {
@@ -334,7 +336,8 @@ REFLECT_DEAD_WORKER_GRACE_SECONDS = env_int("REFLECT_DEAD_WORKER_GRACE_SECONDS",
 REFLECT_SWEEP_MAX_ATTEMPTS = env_int("REFLECT_SWEEP_MAX_ATTEMPTS", 5)
 # Queued work with no worker on it for this long lost its queue message (a Redis restart
 # without persistence) and is sent again; at most once per this period, because duplicate
-# messages are harmless (the claim is conditional) but not free.
+# messages are harmless (the claim is conditional) but not free. Keep it above the extraction
+# time limit: a document still extracting after it is presumed abandoned.
 REFLECT_REQUEUE_AFTER_SECONDS = env_int("REFLECT_REQUEUE_AFTER_SECONDS", 300)
 # Documents still pending or extracting after this long fail with a message; before that
 # they are sent again, as above.

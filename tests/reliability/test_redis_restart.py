@@ -85,7 +85,8 @@ def test_everything_finishes_once_after_redis_restarts(
         browser = browser_for(person, web)
         before = [create_reflection(owner=person, preset="blind_spots", enqueue=False,
                                     document_ids=[d.pk for d in documents]) for _ in range(3)]
-        sender = Celery("sender", broker=private_redis.url)
+        # Not the current app: the tasks of this process must keep publishing to their broker.
+        sender = Celery("sender", broker=private_redis.url, set_as_current=False)
         for reflection in before:
             sender.send_task("reflect.tasks.run_reflection", args=[reflection.pk], queue=TEST_QUEUE)
         assert held.started.wait(30), worker.log()
