@@ -52,6 +52,7 @@ urlpatterns = [
     path("accounts/settings/tokens/", tokens.token_list, name="api-tokens"),
     path("accounts/settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
     path("api/", api_urls()),
+    path("admin/login/", login.admin_login),  # the admin log-in, throttled like the main one
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
