@@ -153,7 +153,12 @@ class Throttle:
             if self.tokens_per_minute > 0:
                 self._wait(deadline, model, lambda: self._try_tokens(reservation))
             if self.max_concurrency > 0:
-                self._wait(deadline, model, lambda: self._try_slot(reservation))
+                try:
+                    self._wait(deadline, model, lambda: self._try_slot(reservation))
+                except ReasoningError:
+                    # Never sent: its tokens must not count against the minute.
+                    reservation.settle(0, unsent=True)
+                    raise
         except redis.RedisError as error:
             log.warning("rate limiter unavailable, calling %s unthrottled: %s", model, error)
             yield reservation
@@ -234,9 +239,19 @@ class Reservation:
         self.slot = False
         self.counted = False
 
-    def settle(self, billed_tokens: int) -> None:
-        """Count what the provider billed instead of the estimate (when it said)."""
-        if not self.counted or billed_tokens <= 0 or billed_tokens == self.tokens:
+    def settle(self, billed_tokens: int, *, unsent: bool = False) -> None:
+        """Count what the provider billed instead of the estimate (when it said); `unsent`
+        removes the entry of a request that never went out."""
+        if not self.counted:
+            return
+        if unsent:
+            try:
+                self.throttle.client.zrem(_key(self.model, "tokens"), f"{self.id}:{self.tokens}")
+                self.counted = False
+            except redis.RedisError as error:
+                log.warning("could not return unused %s tokens: %s", self.model, error)
+            return
+        if billed_tokens <= 0 or billed_tokens == self.tokens:
             return
         try:
             self.throttle._correct_tokens(

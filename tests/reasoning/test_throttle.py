@@ -187,3 +187,18 @@ def test_a_killed_workers_slot_frees_when_its_lease_expires(stub_openai, model):
         if holder.poll() is None:
             holder.kill()
             holder.wait(10)
+
+
+def test_a_request_that_gave_up_waiting_for_a_slot_returns_its_tokens(stub_openai, model, monkeypatch):
+    """Tokens count against the minute only for requests that were sent."""
+    monkeypatch.setattr(throttle_module, "WINDOW_MS", 60_000)
+    from reflect.reasoning.errors import ReasoningError
+
+    throttle = make_throttle(concurrency=1, tpm=25_000, max_wait=0.3)
+    with throttle.request(model=model, tokens=5_000):
+        with pytest.raises(ReasoningError):
+            with throttle.request(model=model, tokens=15_000):
+                pass
+        entries = events.client().zrange(throttle_module._key(model, "tokens"), 0, -1)
+
+    assert [e.decode().rsplit(":", 1)[1] for e in entries] == ["5000"]
