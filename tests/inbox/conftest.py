@@ -1,6 +1,12 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # People are created in most tests here; hashing their passwords slowly tests nothing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def inbox(settings, tmp_path):
     """An empty inbox folder the scan uses; files are taken as soon as they are dropped."""
