@@ -34,9 +34,14 @@ class ScheduleForm(forms.ModelForm):
     def clean(self):
         from .schedules import ScheduleError, validate_cron
 
+        from .reflections import PRESETS
+
         cleaned = super().clean()
-        if not cleaned.get("preset") and not (cleaned.get("question") or "").strip():
+        question = (cleaned.get("question") or "").strip()
+        if not cleaned.get("preset") and not question:
             raise forms.ValidationError("Pick a question or write your own.")
+        # The schedule's pages and notifications show the question; a preset's is its text.
+        cleaned["question"] = question or PRESETS.get(cleaned.get("preset"), "")
         if cleaned.get("cadence") == Schedule.Cadence.CRON:
             try:
                 validate_cron(cleaned.get("cron") or "")

@@ -27,6 +27,7 @@ def test_the_owner_creates_a_weekly_schedule(client, collection):
     assert response.status_code == 302 and response.url == f"/schedules/{schedule.pk}/"
     assert (schedule.owner, schedule.collection, schedule.preset, schedule.effort) == (
         collection.owner, collection, "risks", "low")
+    assert schedule.question == "What are the biggest risks, and whose job is each?"
     assert schedule.next_run_at == at("2026-11-16 09:30")
     page = client.get(collection.get_absolute_url()).content.decode()
     assert f"/schedules/{schedule.pk}/" in page and "2026-11-16 09:30" in page
