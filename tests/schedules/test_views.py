@@ -108,3 +108,13 @@ def test_strangers_get_404(client, collection):
     assert client.post(f"/schedules/{schedule.pk}/delete/").status_code == 404
     schedule.refresh_from_db()
     assert schedule.enabled
+
+
+def test_the_forms_render_for_the_owner(client, collection):
+    schedule = make_schedule(collection, now=at("2026-11-15 12:00"), cadence="cron", cron="0 9 * * mon-fri")
+
+    new = client.get(f"/collections/{collection.pk}/schedules/new/")
+    edit = client.get(f"/schedules/{schedule.pk}/edit/")
+
+    assert new.status_code == 200 and 'name="cron"' in new.content.decode()
+    assert edit.status_code == 200 and 'value="0 9 * * mon-fri"' in edit.content.decode()
