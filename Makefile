@@ -26,8 +26,12 @@ test: $(VENV)/.dev-deps
 test-postgres: $(VENV)/.dev-deps
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Every executable in bench/ (or only `make bench BENCH=load`); a bench that crashes does not stop
+# the others, but makes the target fail at the end.
 bench: $(VENV)/.dev-deps
-	@for b in bench/*; do [ -x "$$b" ] && [ -f "$$b" ] && $(BIN)/python "$$b"; done; true
+	@failed=""; for b in $(if $(BENCH),bench/$(BENCH),bench/*); do \
+		[ -x "$$b" ] && [ -f "$$b" ] || continue; $(BIN)/python "$$b" || failed="$$failed $$b"; \
+	done; if [ -n "$$failed" ]; then echo "benches that failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3
