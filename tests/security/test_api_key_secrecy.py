@@ -26,7 +26,8 @@ def failing_replies(key: str) -> dict:
     return {
         "rejected": [error(401, f"Incorrect API key provided: {key}. Find your key at the dashboard.",
                            code="invalid_api_key")],
-        "server_error": [error(500, f"upstream failed for Authorization: Bearer {key}", type_="server_error")] * 12,
+        "server_error": [error(500, f"upstream failed for Authorization: Bearer {key}",
+                               type_="server_error")] * 12,
     }
 
 
@@ -101,9 +102,9 @@ def test_a_real_worker_at_debug_level_never_prints_the_key(client, model_setting
     with StubOpenAI() as stub:
         stub.script(*failing_replies(KEY)["rejected"])
         model_settings.OPENAI_BASE_URL = stub.base_url
-        worker = start_worker(env={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": stub.base_url, "LOG_LEVEL": "DEBUG",
-                                   "REFLECT_PROVIDER": "openai", "REFLECT_RETRY_BACKOFF_SECONDS": "0",
-                                   "REFLECT_SDK_MAX_RETRIES": "1"})
+        worker = start_worker(env={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": stub.base_url,
+                                   "LOG_LEVEL": "DEBUG", "REFLECT_PROVIDER": "openai",
+                                   "REFLECT_RETRY_BACKOFF_SECONDS": "0", "REFLECT_SDK_MAX_RETRIES": "1"})
         response = client.post("/reflections/new/", {"documents": [document.pk], "preset": "risks",
                                                      "effort": "low", "start": "1"})
         assert response.status_code == 302, response.content[:1000]
@@ -111,7 +112,8 @@ def test_a_real_worker_at_debug_level_never_prints_the_key(client, model_setting
             reflection = wait_for(lambda: Reflection.objects.filter(status="failed").first(), timeout=30,
                                   message="the reflection to fail in the worker")
         except AssertionError:
-            raise AssertionError(f"{list(Reflection.objects.values('status', 'error'))}\n{worker.log()}") from None
+            states = list(Reflection.objects.values("status", "error"))
+            raise AssertionError(f"{states}\n{worker.log()}") from None
 
     assert stub.requests[0].headers["authorization"] == f"Bearer {KEY}"
     assert "API key" in reflection.error and KEY not in reflection.error

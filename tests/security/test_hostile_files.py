@@ -132,7 +132,7 @@ def hostile_files(tmp_path) -> list[tuple[str, bytes, str]]:
         ("xxe.docx", docx_with_body(word_xml('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
                                              "External: &x; end.")), "error-or-ready"),
     ]
-    files += [(Path(relative).name, (SHARED_CORPUS / relative).read_bytes(), "error") for relative in BROKEN_CORPUS]
+    files += [(Path(path).name, (SHARED_CORPUS / path).read_bytes(), "error") for path in BROKEN_CORPUS]
     files.append(("standup.vtt", GOOD_TRANSCRIPT, "ready"))
     return files
 
@@ -148,7 +148,9 @@ def worker_peak_rss(worker) -> int:
     return max(peaks)
 
 
-def test_hostile_files_fail_specifically_and_the_worker_survives_to_process_the_next(client, live_worker, tmp_path):
+def test_hostile_files_fail_specifically_and_the_worker_survives_to_process_the_next(
+    client, live_worker, tmp_path
+):
     client.force_login(make_user())
     files = hostile_files(tmp_path)
 
@@ -187,7 +189,8 @@ def test_hostile_files_fail_specifically_and_the_worker_survives_to_process_the_
     peak = worker_peak_rss(live_worker)
     assert peak < 1024 * MB, f"worker pool process peaked at {peak / MB:.0f} MB"
 
-    after = client.post("/documents/upload/", {"files": [SimpleUploadedFile("after.vtt", GOOD_TRANSCRIPT + b"\n")]},
+    next_file = SimpleUploadedFile("after.vtt", GOOD_TRANSCRIPT + b"\n")
+    after = client.post("/documents/upload/", {"files": [next_file]},
                         HTTP_ACCEPT="application/json").json()["results"][0]
     document = wait_for(lambda: Document.objects.filter(pk=after["document_id"], status="ready").first(),
                         timeout=30, message="the next upload after the hostile batch")

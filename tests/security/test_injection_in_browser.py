@@ -49,7 +49,8 @@ def test_hostile_document_and_model_answer_run_nothing_in_chromium(page, start_w
     document = make_document(owner, title=f"Notes {PAYLOADS[1]}", text=text)
     with StubOpenAI() as stub:
         env = model_env(stub)
-        settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY, settings.REFLECT_PROVIDER = stub.base_url, "sk-x", "openai"
+        settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY = stub.base_url, "sk-x"
+        settings.REFLECT_PROVIDER = "openai"
         stub.script(answer({
             "summary": f"Summary **bold** {HOSTILE}",
             "findings": [{"title": f"Title {PAYLOADS[0]}", "kind": "risk", "confidence": "high",
@@ -60,8 +61,8 @@ def test_hostile_document_and_model_answer_run_nothing_in_chromium(page, start_w
         start_worker(env=env)
         web = start_web(env=env)
         reflection = create_reflection(owner=owner, question=f"Question {HOSTILE}", document_ids=[document.pk])
-        wait_for(lambda: Reflection.objects.filter(pk=reflection.pk, status__in=["succeeded", "failed"]).exists(),
-                 timeout=30, message="the reflection in the worker")
+        finished = Reflection.objects.filter(pk=reflection.pk, status__in=["succeeded", "failed"])
+        wait_for(finished.exists, timeout=30, message="the reflection in the worker")
         reflection.refresh_from_db()
         assert reflection.status == "succeeded", reflection.error
 
@@ -76,8 +77,9 @@ def test_hostile_document_and_model_answer_run_nothing_in_chromium(page, start_w
         page.wait_for_url(f"{web.url}/")
 
         quote_start = text.index(QUOTE)
-        pages = ["/", f"/documents/{document.pk}/", f"/documents/{document.pk}/?hl={quote_start}-{quote_start + len(QUOTE)}",
-                 f"/reflections/{reflection.pk}/", "/reflections/", "/notifications/", "/collections/"]
+        highlighted = f"/documents/{document.pk}/?hl={quote_start}-{quote_start + len(QUOTE)}"
+        pages = ["/", f"/documents/{document.pk}/", highlighted, f"/reflections/{reflection.pk}/", "/reflections/",
+                 "/notifications/", "/collections/"]
         links = 0
         for path in pages:
             page.goto(web.url + path)

@@ -105,19 +105,27 @@ def test_the_wait_is_given_in_whole_minutes():
     assert login_throttle.lockout_message(5) == "Too many failed log-in attempts. Try again in 1 minute."
 
 
-def test_the_admin_log_in_is_throttled_too(client, throttle):
-    username, ip = throttle()
+def make_staff(username):
     user = make_user(username, password=PASSWORD)
     user.is_staff = True
-    user.save()
-    for _ in range(3):
-        assert client.post("/admin/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=ip).status_code == 200
+    user.save(update_fields=["is_staff"])
 
-    response = client.post("/admin/login/", {"username": username, "password": PASSWORD}, REMOTE_ADDR=ip)
+
+def admin_log_in(client, username, password, ip):
+    return client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_the_admin_log_in_is_throttled_too(client, throttle):
+    username, ip = throttle()
+    make_staff(username)
+    for _ in range(3):
+        assert admin_log_in(client, username, "wrong-guess", ip).status_code == 200
+
+    response = admin_log_in(client, username, PASSWORD, ip)
 
     assert response.status_code == 429
     assert "Try again in 10 minutes" in response.content.decode()
     _, other_ip = throttle()
     other, _ = throttle()
-    make_user(other, password=PASSWORD).__class__.objects.filter(username=other).update(is_staff=True)
-    assert client.post("/admin/login/", {"username": other, "password": PASSWORD}, REMOTE_ADDR=other_ip).status_code == 302
+    make_staff(other)
+    assert admin_log_in(client, other, PASSWORD, other_ip).status_code == 302

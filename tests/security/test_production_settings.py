@@ -20,7 +20,8 @@ def production_env(tmp_path, **extra) -> dict:
 
 
 def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60)
 
 
 def test_check_deploy_reports_nothing_with_production_environment(tmp_path):
