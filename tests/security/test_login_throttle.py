@@ -129,3 +129,19 @@ def test_the_admin_log_in_is_throttled_too(client, throttle):
     other, _ = throttle()
     make_staff(other)
     assert admin_log_in(client, other, PASSWORD, other_ip).status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, throttle, settings):
+    """A client cannot escape the per-address limit by sending its own X-Forwarded-For."""
+    settings.REFLECT_BEHIND_PROXY = True
+    _, ip = throttle()
+    victim, _ = throttle()
+    make_user(victim, password=PASSWORD)
+    for n in range(5):
+        client.post("/accounts/login/", {"username": throttle()[0], "password": "wrong-guess"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, {ip}")
+
+    response = client.post("/accounts/login/", {"username": victim, "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.99, {ip}")
+
+    assert response.status_code == 429
