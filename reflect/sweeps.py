@@ -3,8 +3,8 @@
 Run by beat every REFLECT_SWEEP_INTERVAL_SECONDS; safe to run twice at once (two beats) and
 any number of times, because every change is a conditional UPDATE on the state it saw:
 - a running reflection whose claim is dead (its claim key expired in Redis, or no progress for
-  REFLECT_CLAIM_STALE_SECONDS) goes back to queued and is sent again; after
-  REFLECT_SWEEP_MAX_ATTEMPTS claims it fails with a retryable error instead;
+  REFLECT_CLAIM_STALE_SECONDS) goes back to queued and is sent again; the
+  REFLECT_SWEEP_MAX_ATTEMPTS-th time its worker is lost it fails with a retryable error instead;
 - a queued reflection nobody touched for REFLECT_REQUEUE_AFTER_SECONDS is sent again (its
   message was lost, e.g. Redis restarted without persistence). A duplicate message is harmless:
   the claim is conditional, so the second delivery finds nothing to do;
@@ -59,23 +59,25 @@ def _release_dead_claims(report: SweepReport) -> None:
     stale = now - timedelta(seconds=settings.REFLECT_CLAIM_STALE_SECONDS)
     running = list(
         Reflection.objects.filter(status=Reflection.Status.RUNNING, heartbeat_at__lt=grace)
-        .values_list("pk", "claimed_by", "heartbeat_at", "attempts")
+        .values_list("pk", "claimed_by", "heartbeat_at", "manifest")
     )
     if not running:
         return
     dead = liveness.dead_claims([claimed_by for _, claimed_by, _, _ in running])
-    for pk, claimed_by, heartbeat_at, attempts in running:
+    for pk, claimed_by, heartbeat_at, manifest in running:
         if heartbeat_at >= stale and (dead is None or claimed_by not in dead):
             continue
         # Conditional on the claim seen: a worker that reported meanwhile keeps its reflection.
         mine = Reflection.objects.filter(pk=pk, status=Reflection.Status.RUNNING,
                                          claimed_by=claimed_by, heartbeat_at=heartbeat_at)
-        if attempts >= settings.REFLECT_SWEEP_MAX_ATTEMPTS:
-            if _fail_reflection(mine, pk=pk, attempts=attempts):
+        # Counted apart from attempts, which task retries after transient errors also raise.
+        manifest = {**(manifest or {}), "workers_lost": (manifest or {}).get("workers_lost", 0) + 1}
+        if manifest["workers_lost"] >= settings.REFLECT_SWEEP_MAX_ATTEMPTS:
+            if _fail_reflection(mine, pk=pk, lost=manifest["workers_lost"], manifest=manifest):
                 report.failed.append(pk)
             continue
         released = mine.update(status=Reflection.Status.QUEUED, claimed_by="", heartbeat_at=now,
-                               phase="waiting for a worker (the last one stopped)")
+                               manifest=manifest, phase="waiting for a worker (the last one stopped)")
         if released:
             log.warning("reflection %s: worker %s is gone, sent again", pk, claimed_by)
             report.released.append(pk)
@@ -83,15 +85,15 @@ def _release_dead_claims(report: SweepReport) -> None:
             _resend_reflection(pk, force=True)
 
 
-def _fail_reflection(mine, *, pk: int, attempts: int) -> bool:
+def _fail_reflection(mine, *, pk: int, lost: int, manifest: dict) -> bool:
     from .reflections import notify
 
     with transaction.atomic():
         failed = mine.update(
             status=Reflection.Status.FAILED, error_kind=Reflection.ErrorKind.RETRYABLE,
-            error=f"the worker running this reflection stopped {attempts} times (it may be too "
+            error=f"the worker running this reflection stopped {lost} times (it may be too "
                   "large for the workers' memory); retry it, or ask over fewer documents",
-            phase="", claimed_by="", finished_at=timezone.now(),
+            phase="", claimed_by="", finished_at=timezone.now(), manifest=manifest,
         )
         if not failed:
             return False

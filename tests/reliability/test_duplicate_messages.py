@@ -8,8 +8,8 @@ from reflect.queue_status import send
 from reflect.reflections import create_reflection
 from reflect.tasks import run_reflection
 from tests.conftest import TEST_QUEUE
-from tests.reasoning.helpers import MEETING_1, MEETING_2, good_result, transcript_segments
 from tests.factories import make_document
+from tests.reasoning.helpers import MEETING_1, MEETING_2, good_result, transcript_segments
 from tests.stub_openai import answer
 from tests.workers import wait_for
 

@@ -66,7 +66,7 @@ def browser_for(person, web: WebServer) -> requests.Session:
 
 @pytest.mark.django_db(transaction=True)
 def test_everything_finishes_once_after_redis_restarts(
-    stub_openai, settings, person, tmp_path, session_media_root, private_redis
+    stub_openai, person, tmp_path, session_media_root, private_redis
 ):
     documents = [make_document(person, title=title, text=text, segments=transcript_segments(text))
                  for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))]

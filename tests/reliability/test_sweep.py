@@ -19,12 +19,12 @@ RUN = "reflect.tasks.run_reflection"
 EXTRACT = "reflect.tasks.extract_document"
 
 
-def running(person, *, claimed_by="worker-host:123:deadbeef", seconds_ago=5, attempts=1):
+def running(person, *, claimed_by="worker-host:123:deadbeef", seconds_ago=5, **fields):
     document = make_document(person, title=f"Notes of {claimed_by}")
     return make_reflection(
         person, status=Reflection.Status.RUNNING, documents=[document], claimed_by=claimed_by,
-        heartbeat_at=timezone.now() - timedelta(seconds=seconds_ago), attempts=attempts,
-        phase="part 2 of 3",
+        heartbeat_at=timezone.now() - timedelta(seconds=seconds_ago), phase="part 2 of 3",
+        **{"attempts": 1, **fields},
     )
 
 
@@ -43,6 +43,7 @@ def test_a_dead_workers_reflection_is_released_and_sent_again(
     reflection.refresh_from_db()
     assert report.released == [reflection.pk]
     assert reflection.status == Reflection.Status.QUEUED and reflection.claimed_by == ""
+    assert reflection.manifest["workers_lost"] == 1
     assert queued_tasks() == [(RUN, [reflection.pk])]
 
 
@@ -116,7 +117,8 @@ def test_a_reflection_whose_worker_keeps_dying_fails_with_a_retry(
     person, settings, queued_tasks, django_capture_on_commit_callbacks
 ):
     settings.REFLECT_SWEEP_MAX_ATTEMPTS = 3
-    reflection = running(person, attempts=3)
+    # Two workers were lost before; many task retries after transient errors do not count.
+    reflection = running(person, manifest={"workers_lost": 2}, attempts=7)
 
     report = sweep(django_capture_on_commit_callbacks)
 
