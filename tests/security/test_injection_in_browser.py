@@ -88,7 +88,7 @@ def test_hostile_document_and_model_answer_run_nothing_in_chromium(page, start_w
                 assert page.is_visible("article.finding"), "the finding must be shown"
             page.wait_for_timeout(300)  # handlers such as onerror fire after load
             assert page.evaluate("() => window.__pwned") is None, f"{path}: injected script ran"
-            dom = page.evaluate("""() => ({
+            dom = page.evaluate(r"""() => ({
                 javascript: [...document.querySelectorAll('[href],[src],[action],[formaction]')]
                     .map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action') || '')
                     .filter(v => v.trim().toLowerCase().startsWith('javascript:')),
