@@ -295,23 +295,29 @@ REFLECT_SWEEP_INTERVAL_SECONDS = env_int("REFLECT_SWEEP_INTERVAL_SECONDS", 30)
 REFLECT_SCHEDULE_TICK_SECONDS = env_int("REFLECT_SCHEDULE_TICK_SECONDS", 60)
 # How often the inbox folders are looked at (see "Scheduled reflections and inbox").
 REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
+# Periodic work has its own queue, consumed by the small worker that runs beat (`make run`,
+# compose's beat service), so a sweep never waits behind the long reflections it is meant to
+# rescue, and only that process needs the inbox folders mounted.
+REFLECT_MAINTENANCE_QUEUE = env_str("REFLECT_MAINTENANCE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance")
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {
         "task": "reflect.tasks.sweep_stale_work",
         "schedule": REFLECT_SWEEP_INTERVAL_SECONDS,
         # A sweep that waited in the queue past the next one is useless: dropped, not piled up.
-        "options": {"expires": REFLECT_SWEEP_INTERVAL_SECONDS},
+        "options": {"expires": REFLECT_SWEEP_INTERVAL_SECONDS, "queue": REFLECT_MAINTENANCE_QUEUE},
     },
     # Starts scheduled reflections that are due.
     "run-due-schedules": {
         "task": "reflect.tasks.run_due_schedules",
         "schedule": REFLECT_SCHEDULE_TICK_SECONDS,
+        "options": {"queue": REFLECT_MAINTENANCE_QUEUE},
     },
     # Takes files dropped in the inbox folders (REFLECT_INBOX_DIR).
     "scan-inbox": {
         "task": "reflect.tasks.scan_inbox",
         "schedule": REFLECT_INBOX_SCAN_SECONDS,
+        "options": {"queue": REFLECT_MAINTENANCE_QUEUE},
     },
 }
 

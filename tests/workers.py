@@ -61,7 +61,7 @@ class Worker:
         self._log = open(self.log_path, "ab")
         start_offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", self.queue,
+            [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", f"{self.queue},{self.queue}.maintenance",
              "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "-n", f"test-{self.queue}-{time.time_ns()}@%h",
              *self.extra_args],

