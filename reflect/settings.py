@@ -298,7 +298,7 @@ REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
 # Periodic work has its own queue, consumed by the small worker that runs beat (`make run`,
 # compose's beat service), so a sweep never waits behind the long reflections it is meant to
 # rescue, and only that process needs the inbox folders mounted.
-REFLECT_MAINTENANCE_QUEUE = env_str("REFLECT_MAINTENANCE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance")
+REFLECT_MAINTENANCE_QUEUE = env_str("REFLECT_MAINTENANCE_QUEUE", "") or f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance"
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {
