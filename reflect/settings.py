@@ -361,6 +361,8 @@ if REFLECT_LIVENESS_INTERVAL_SECONDS * 2 > REFLECT_LIVENESS_TTL_SECONDS:
 # Production (DJANGO_DEBUG=false) is served over HTTPS only: plain HTTP is redirected there,
 # cookies never travel in clear and browsers remember to use HTTPS (HSTS).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers and compose probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
 # Start low (e.g. 3600) on a new domain; a year once HTTPS is known to work everywhere.

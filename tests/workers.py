@@ -31,6 +31,8 @@ def process_env(*, media_root: Path, queue: str, env: dict | None) -> dict:
         "DATABASE_URL": database_url(),
         "REFLECT_MEDIA_ROOT": str(media_root),
         "REFLECT_QUEUE": queue,
+        # A worker running beat scans the inbox; it must never create folders in the repo's var/.
+        "REFLECT_INBOX_DIR": str(media_root.parent / "inbox"),
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }

@@ -49,7 +49,8 @@ from django.test import Client
 client = Client(HTTP_HOST="reflect.example.org")
 plain = client.get("/accounts/login/", secure=False, **{"HTTP_X_FORWARDED_PROTO": "http"})
 page = client.get("/accounts/login/", secure=False, **{"HTTP_X_FORWARDED_PROTO": "https"})
-print(json.dumps({
+health = client.get("/healthz", secure=False, **{"HTTP_X_FORWARDED_PROTO": "http"})
+print(json.dumps({"health_status": health.status_code,
     "plain_status": plain.status_code, "plain_location": plain.get("Location", ""),
     "status": page.status_code, "headers": dict(page.headers),
     "cookies": {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"])} for name, c in page.cookies.items()},
@@ -68,6 +69,7 @@ def test_production_responses_carry_security_headers_behind_a_tls_proxy(tmp_path
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["plain_status"] == 301 and seen["plain_location"].startswith("https://reflect.example.org/")
     assert seen["status"] == 200
+    assert seen["health_status"] == 200, "health probes speak plain HTTP inside the network"
     headers = seen["headers"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert headers["X-Frame-Options"] == "DENY"
