@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Serves the API docs page's Swagger files locally instead of from a CDN (self-hosted, offline).
+    "ninja",
     "reflect",
 ]
 
@@ -87,6 +89,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+if not DEBUG:
+    # Development serves static files from the ASGI handler (reflect/asgi.py); production from
+    # the web process too, out of STATIC_ROOT as collectstatic left it.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "reflect.urls"
 WSGI_APPLICATION = "reflect.wsgi.application"
@@ -147,7 +154,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# The image collects static files at build time, apart from the data volume.
+STATIC_ROOT = Path(env_str("REFLECT_STATIC_ROOT", "") or DATA_DIR / "staticfiles")
 # Uploads live outside the web root and are only ever served through an owner-checked view.
 MEDIA_ROOT = Path(env_str("REFLECT_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = None
