@@ -67,6 +67,31 @@ def ingest_document(*, owner: User, filename: str, data: bytes) -> Upload:
     return upload
 
 
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file of a multipart upload: `upload`, or the `error` for the person."""
+
+    name: str
+    upload: Upload | None = None
+    error: str = ""
+
+
+def upload_file(*, owner: User, uploaded, collection: Collection | None = None) -> FileOutcome:
+    """One uploaded file (page, upload URL, API): refused before reading when too large, else
+    stored, queued and, with `collection`, added to it in the same transaction."""
+    name = clean_filename(uploaded.name or "")
+    try:
+        # Checked before reading, so an oversized file is never loaded into memory.
+        check_upload_size(uploaded.size)
+        with transaction.atomic():
+            upload = upload_document(owner=owner, filename=name, data=uploaded.read())
+            if collection is not None:
+                collection.documents.add(upload.document)
+    except UploadRejected as error:
+        return FileOutcome(name=name, error=str(error))
+    return FileOutcome(name=name, upload=upload)
+
+
 def check_upload_size(size: int) -> None:
     """Refuse a file over the upload limit; callers with a size in hand check before reading."""
     if size > settings.REFLECT_MAX_UPLOAD_BYTES:

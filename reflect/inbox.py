@@ -225,11 +225,3 @@ def collection_for_secret(*, pk: int, secret: str) -> Collection | None:
     # Compared even when there is no collection, so timing does not tell which ids exist.
     matches = hmac.compare_digest((expected or "-").encode(), (secret or "").encode())
     return collection if collection is not None and expected and matches else None
-
-
-def drop_file(*, collection: Collection, filename: str, data: bytes) -> documents.Upload:
-    """Store a file posted to a collection's upload URL and add it to that collection."""
-    with transaction.atomic():
-        upload = documents.upload_document(owner=collection.owner, filename=filename, data=data)
-        collection.documents.add(upload.document)
-    return upload

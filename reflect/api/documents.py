@@ -62,17 +62,12 @@ def upload_documents(request, files: File[list[UploadedFile]] = None, collection
 
 
 def upload_one(owner, uploaded: UploadedFile) -> dict:
-    name = service.clean_filename(uploaded.name or "")
-    too_large = uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES
-    try:
-        # Checked before reading, so an oversized file is never loaded into memory.
-        service.check_upload_size(uploaded.size)
-        upload = service.upload_document(owner=owner, filename=name, data=uploaded.read())
-    except service.UploadRejected as error:
-        return {"name": name, "outcome": "rejected", "reason": str(error), "document": None,
-                "too_large": too_large}
-    return {"name": name, "outcome": "created" if upload.created else "duplicate", "reason": "",
-            "document": upload.document, "too_large": False}
+    outcome = service.upload_file(owner=owner, uploaded=uploaded)
+    if outcome.upload is None:
+        return {"name": outcome.name, "outcome": "rejected", "reason": outcome.error, "document": None,
+                "too_large": uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES}
+    return {"name": outcome.name, "outcome": "created" if outcome.upload.created else "duplicate", "reason": "",
+            "document": outcome.upload.document, "too_large": False}
 
 
 @router.get("/{int:document_id}/", response=answers({200: DocumentDetailOut}, 404), url_name="document")

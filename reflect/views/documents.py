@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from .. import documents as service
@@ -41,15 +40,11 @@ def upload(request):
 
 
 def _upload_one(owner, uploaded) -> dict:
-    name = service.clean_filename(uploaded.name or "")
-    try:
-        # Checked before reading, so an oversized file is never loaded into memory.
-        service.check_upload_size(uploaded.size)
-        result = service.upload_document(owner=owner, filename=name, data=uploaded.read())
-    except service.UploadRejected as error:
-        return {"name": name, "ok": False, "error": str(error)}
-    doc = result.document
-    return {"name": name, "ok": True, "document_id": doc.pk, "duplicate": not result.created,
+    outcome = service.upload_file(owner=owner, uploaded=uploaded)
+    if outcome.upload is None:
+        return {"name": outcome.name, "ok": False, "error": outcome.error}
+    doc = outcome.upload.document
+    return {"name": outcome.name, "ok": True, "document_id": doc.pk, "duplicate": not outcome.upload.created,
             "status": doc.status, "url": doc.get_absolute_url()}
 
 

@@ -32,15 +32,11 @@ def drop(request, pk: int, secret: str):
 
 
 def _drop_one(collection: Collection, uploaded) -> dict:
-    name = service.clean_filename(uploaded.name or "")
-    try:
-        # Checked before reading, so an oversized file is never loaded into memory.
-        service.check_upload_size(uploaded.size)
-        upload = inbox.drop_file(collection=collection, filename=name, data=uploaded.read())
-    except service.UploadRejected as error:
-        return {"name": name, "ok": False, "error": str(error)}
-    return {"name": name, "ok": True, "document_id": upload.document.pk, "duplicate": not upload.created,
-            "status": upload.document.status}
+    outcome = service.upload_file(owner=collection.owner, uploaded=uploaded, collection=collection)
+    if outcome.upload is None:
+        return {"name": outcome.name, "ok": False, "error": outcome.error}
+    return {"name": outcome.name, "ok": True, "document_id": outcome.upload.document.pk,
+            "duplicate": not outcome.upload.created, "status": outcome.upload.document.status}
 
 
 @require_POST
