@@ -27,12 +27,20 @@ def environment(name: str, **extra: str) -> dict:
     """
     data = Path(tempfile.mkdtemp(prefix=f"reflect-bench-{name}-"))
     env = {
-        "DJANGO_SETTINGS_MODULE": "reflect.settings", "REFLECT_DATA_DIR": str(data),
-        "DATABASE_URL": f"sqlite:///{data / 'bench.sqlite3'}", "REFLECT_QUEUE": f"bench-{name}-{os.getpid()}",
-        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": f"bench-{name}-not-secret",
-        "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SESSION_COOKIE_SECURE": "false",
-        "DJANGO_CSRF_COOKIE_SECURE": "false", "OPENAI_API_KEY": "sk-bench", "REFLECT_PROVIDER": "",
-        "REFLECT_RETRY_BACKOFF_SECONDS": "0", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "reflect.settings",
+        "REFLECT_DATA_DIR": str(data),
+        "DATABASE_URL": f"sqlite:///{data / 'bench.sqlite3'}",
+        "REFLECT_QUEUE": f"bench-{name}-{os.getpid()}",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": f"bench-{name}-not-secret",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SESSION_COOKIE_SECURE": "false",
+        "DJANGO_CSRF_COOKIE_SECURE": "false",
+        "OPENAI_API_KEY": "sk-bench",
+        "REFLECT_PROVIDER": "",
+        "REFLECT_RETRY_BACKOFF_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
         # As docker-compose.yml: one connection per process, not one per request (0 to compare).
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         **extra,
@@ -42,10 +50,16 @@ def environment(name: str, **extra: str) -> dict:
 
 
 def machine() -> str:
-    mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    mem = next(
+        line
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     load = os.getloadavg()[0]
-    return (f"{os.cpu_count()} cores, {int(mem.split()[1]) / 1024 / 1024:.0f} GiB, "
-            f"load {load:.1f} at start (shared machine: figures are noisy)")
+    return (
+        f"{os.cpu_count()} cores, {int(mem.split()[1]) / 1024 / 1024:.0f} GiB, "
+        f"load {load:.1f} at start (shared machine: figures are noisy)"
+    )
 
 
 def free_port() -> int:
@@ -64,11 +78,24 @@ def pct(values, p: float) -> float:
 def start_web(env: dict, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
     """uvicorn as in docker-compose.yml; returns the process and its base URL once /healthz answers."""
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", "reflect.asgi:application", "--host", "127.0.0.1",
-            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "reflect.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if workers > 1:
         args += ["--workers", str(workers)]
-    process = subprocess.Popen(args, cwd=REPO, env={**os.environ, **env}, start_new_session=True)
+    process = subprocess.Popen(
+        args, cwd=REPO, env={**os.environ, **env}, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -82,13 +109,32 @@ def start_web(env: dict, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("web server not ready after 30 s")
 
 
-def start_worker(env: dict, *, concurrency: int = 1, name: str = "w") -> subprocess.Popen:
+def start_worker(
+    env: dict, *, concurrency: int = 1, name: str = "w"
+) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", env["REFLECT_QUEUE"], "--pool=prefork",
-         f"--concurrency={concurrency}", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "-n", f"{name}-{os.getpid()}-{time.time_ns()}@%h"],
-        cwd=REPO, env={**os.environ, **env}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "reflect",
+            "worker",
+            "-Q",
+            env["REFLECT_QUEUE"],
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}-{os.getpid()}-{time.time_ns()}@%h",
+        ],
+        cwd=REPO,
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -99,7 +145,7 @@ def stop(*processes: subprocess.Popen | None) -> None:
         try:
             os.killpg(process.pid, 15)
             process.wait(15)
-        except Exception:  # noqa: BLE001 - a bench must always clean up
+        except Exception:
             os.killpg(process.pid, 9)
             process.wait(5)
 
@@ -107,8 +153,12 @@ def stop(*processes: subprocess.Popen | None) -> None:
 def tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and its children (a Celery worker and its pool)."""
     total = 0
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                    text=True).stdout.split()]
+    pids = [pid] + [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+    ]
     for child in pids:
         try:
             for line in Path(f"/proc/{child}/status").read_text().splitlines():

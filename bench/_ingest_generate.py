@@ -6,14 +6,44 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader, PdfWriter
 
-WORDS = (
-    "budget vendor contract milestone risk owner review deadline launch migration customer "
-    "support renewal forecast hiring backlog incident audit security roadmap pricing feedback "
-    "decision action follow-up estimate capacity dependency rollout training quarterly"
-).split()
+WORDS = [
+    "budget",
+    "vendor",
+    "contract",
+    "milestone",
+    "risk",
+    "owner",
+    "review",
+    "deadline",
+    "launch",
+    "migration",
+    "customer",
+    "support",
+    "renewal",
+    "forecast",
+    "hiring",
+    "backlog",
+    "incident",
+    "audit",
+    "security",
+    "roadmap",
+    "pricing",
+    "feedback",
+    "decision",
+    "action",
+    "follow-up",
+    "estimate",
+    "capacity",
+    "dependency",
+    "rollout",
+    "training",
+    "quarterly",
+]
 
 
-def large_pdfs(source: Path, target: Path, *, count: int = 5, pages: int = 200) -> list[Path]:
+def large_pdfs(
+    source: Path, target: Path, *, count: int = 5, pages: int = 200
+) -> list[Path]:
     """`count` PDFs of `pages` pages, each a different window of a real book."""
     reader = PdfReader(source)
     total = len(reader.pages)
@@ -31,21 +61,31 @@ def large_pdfs(source: Path, target: Path, *, count: int = 5, pages: int = 200) 
     return paths
 
 
-def large_docx(target: Path, *, count: int = 3, paragraphs: int = 3000, tables: int = 40) -> list[Path]:
+def large_docx(
+    target: Path, *, count: int = 3, paragraphs: int = 3000, tables: int = 40
+) -> list[Path]:
     """Word documents with thousands of paragraphs (headings, lists) and many tables."""
     rng = random.Random(7)
     paths = []
     for number in range(count):
         document = docx.Document()
-        document.sections[0].header.paragraphs[0].text = f"Project Falcon - weekly report {number + 1}"
+        document.sections[0].header.paragraphs[
+            0
+        ].text = f"Project Falcon - weekly report {number + 1}"
         document.sections[0].footer.paragraphs[0].text = "Confidential"
         table_every = paragraphs // tables
         for index in range(paragraphs):
             if index % 50 == 0:
                 document.add_heading(
-                    f"Section {index // 50 + 1}: {rng.choice(WORDS)} review", level=1 + index % 2
+                    f"Section {index // 50 + 1}: {rng.choice(WORDS)} review",
+                    level=1 + index % 2,
                 )
-            sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "."
+            sentence = (
+                " ".join(
+                    rng.choice(WORDS) for _ in range(rng.randint(12, 40))
+                ).capitalize()
+                + "."
+            )
             style = "List Bullet" if index % 7 == 0 else None
             document.add_paragraph(sentence, style=style)
             if index % table_every == table_every - 1:

@@ -34,12 +34,32 @@ class ReflectionPartInline(admin.TabularInline):
 
 @admin.register(Reflection)
 class ReflectionAdmin(admin.ModelAdmin):
-    list_display = ["id", "question", "owner", "provider", "model", "status", "cost_usd", "created_at"]
+    list_display = [
+        "id",
+        "question",
+        "owner",
+        "provider",
+        "model",
+        "status",
+        "cost_usd",
+        "created_at",
+    ]
     list_filter = ["status", "provider", "effort", "error_kind"]
     search_fields = ["question", "error"]
     raw_id_fields = ["owner", "collection", "parent"]
-    readonly_fields = ["usage", "cost_usd", "attempts", "claimed_by", "claimed_at", "heartbeat_at",
-                       "started_at", "finished_at", "snapshot", "manifest", "estimate"]
+    readonly_fields = [
+        "usage",
+        "cost_usd",
+        "attempts",
+        "claimed_by",
+        "claimed_at",
+        "heartbeat_at",
+        "started_at",
+        "finished_at",
+        "snapshot",
+        "manifest",
+        "estimate",
+    ]
     inlines = [ReflectionPartInline]
 
 
@@ -55,7 +75,16 @@ from .models import Schedule  # noqa: E402
 
 @admin.register(Schedule)
 class ScheduleAdmin(admin.ModelAdmin):
-    list_display = ["question", "owner", "collection", "cadence", "scope", "enabled", "next_run_at", "last_outcome"]
+    list_display = [
+        "question",
+        "owner",
+        "collection",
+        "cadence",
+        "scope",
+        "enabled",
+        "next_run_at",
+        "last_outcome",
+    ]
     list_filter = ["enabled", "cadence", "scope"]
     search_fields = ["question"]
     raw_id_fields = ["owner", "collection"]
@@ -74,7 +103,14 @@ from .models import ApiToken  # noqa: E402
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     # The prefix tells tokens apart; the hash is of no use to a person and stays out of the page.
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     exclude = ["key_hash"]

@@ -41,13 +41,17 @@ def create_token(*, user: User, name: str) -> NewToken:
     if len(name) > MAX_NAME_CHARS:
         raise TokenError(f"the name is longer than {MAX_NAME_CHARS} characters")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:PREFIX_CHARS], key_hash=hash_token(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:PREFIX_CHARS], key_hash=hash_token(raw)
+    )
     return NewToken(token=token, raw=raw)
 
 
 def revoke_token(*, token: ApiToken) -> bool:
     """Stop a token working; False if it was already revoked."""
-    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     token.refresh_from_db(fields=["revoked_at"])
     return bool(revoked)
 
@@ -65,6 +69,8 @@ def user_for_token(*, raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # Conditional, so concurrent requests in the same minute write once.
         ApiToken.objects.filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION), pk=token.pk
+            Q(last_used_at__isnull=True)
+            | Q(last_used_at__lte=now - LAST_USED_RESOLUTION),
+            pk=token.pk,
         ).update(last_used_at=now)
     return token.user

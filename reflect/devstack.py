@@ -15,7 +15,9 @@ import redis
 
 def redis_reachable(url: str) -> bool:
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+        return bool(
+            redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+        )
     except (redis.RedisError, OSError, ValueError):
         return False
 
@@ -43,9 +45,24 @@ def start_private_redis(binary: str, data_dir: Path) -> tuple[subprocess.Popen, 
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-         "--save", "", "--appendonly", "no", "--logfile", str(data_dir / "redis.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data_dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(data_dir / "redis.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
@@ -77,7 +94,9 @@ class Supervisor:
         self.children: list[tuple[str, subprocess.Popen]] = []
 
     def spawn(self, name: str, args: list[str], env: dict) -> None:
-        self.children.append((name, subprocess.Popen(args, env=env, start_new_session=True)))
+        self.children.append(
+            (name, subprocess.Popen(args, env=env, start_new_session=True))
+        )
 
     def adopt(self, name: str, process: subprocess.Popen) -> None:
         self.children.append((name, process))
@@ -94,7 +113,9 @@ class Supervisor:
         while not stop["requested"]:
             for name, process in self.children:
                 if process.poll() is not None:
-                    print(f"\n{name} exited with code {process.returncode}; stopping everything.")
+                    print(
+                        f"\n{name} exited with code {process.returncode}; stopping everything."
+                    )
                     code = process.returncode or 1
                     stop["requested"] = True
             time.sleep(0.3)
@@ -103,14 +124,14 @@ class Supervisor:
 
     def stop_all(self) -> None:
         print("\nStopping web, worker and scheduler...")
-        for name, process in reversed(self.children):
+        for _name, process in reversed(self.children):
             if process.poll() is None:
                 try:
                     os.killpg(process.pid, signal.SIGTERM)
                 except (ProcessLookupError, PermissionError):
                     process.terminate()
         deadline = time.monotonic() + 15
-        for name, process in self.children:
+        for _name, process in self.children:
             try:
                 process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

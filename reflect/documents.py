@@ -76,7 +76,9 @@ class FileOutcome:
     error: str = ""
 
 
-def upload_file(*, owner: User, uploaded, collection: Collection | None = None) -> FileOutcome:
+def upload_file(
+    *, owner: User, uploaded, collection: Collection | None = None
+) -> FileOutcome:
     """One uploaded file (page, upload URL, API): refused before reading when too large, else
     stored, queued and, with `collection`, added to it in the same transaction."""
     name = clean_filename(uploaded.name or "")
@@ -127,7 +129,9 @@ def store_document(*, owner: User, filename: str, data: bytes) -> Upload:
     except IntegrityError:
         # The same bytes arrived twice at once: the other request won.
         document.file.delete(save=False)
-        return Upload(document=Document.objects.get(owner=owner, sha256=sha256), created=False)
+        return Upload(
+            document=Document.objects.get(owner=owner, sha256=sha256), created=False
+        )
     return Upload(document=document, created=True)
 
 
@@ -148,7 +152,9 @@ def extract_document(*, document_id: int) -> Document | None:
     try:
         with document.file.open("rb") as handle:
             data = handle.read()
-        extraction = extract(data, filename=document.original_name, limits=extraction_limits())
+        extraction = extract(
+            data, filename=document.original_name, limits=extraction_limits()
+        )
     except ExtractionError as error:
         return fail_extraction(document, str(error))
     except SoftTimeLimitExceeded:

@@ -21,7 +21,9 @@ class CollectionForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        taken = Collection.objects.filter(owner=self.owner, name=name).exclude(pk=self.instance.pk)
+        taken = Collection.objects.filter(owner=self.owner, name=name).exclude(
+            pk=self.instance.pk
+        )
         if taken.exists():
             raise forms.ValidationError("You already have a collection with this name.")
         return name
@@ -38,14 +40,20 @@ class DocumentSelectionForm(forms.Form):
 
 
 class NotificationSettingsForm(forms.ModelForm):
-    webhook_url = forms.URLField(required=False, max_length=500, assume_scheme="https",
-                                 label="Webhook URL (a signed JSON POST when a reflection finishes)")
+    webhook_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Webhook URL (a signed JSON POST when a reflection finishes)",
+    )
 
     class Meta:
         model = User
         fields = ["email", "notify_by_email", "webhook_url"]
-        labels = {"notify_by_email": "Email me when a reflection finishes",
-                  "webhook_url": "Webhook URL (a signed JSON POST when a reflection finishes)"}
+        labels = {
+            "notify_by_email": "Email me when a reflection finishes",
+            "webhook_url": "Webhook URL (a signed JSON POST when a reflection finishes)",
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -61,7 +69,9 @@ class NotificationSettingsForm(forms.ModelForm):
         url = self.cleaned_data["webhook_url"]
         if url:
             try:
-                check_destination(url, allow_private=settings.REFLECT_WEBHOOK_ALLOW_PRIVATE)
+                check_destination(
+                    url, allow_private=settings.REFLECT_WEBHOOK_ALLOW_PRIVATE
+                )
             except (WebhookRefused, WebhookFailed) as error:
                 raise forms.ValidationError(str(error)) from None
         return url
@@ -76,14 +86,25 @@ def _presets() -> dict[str, str]:
 class AskForm(forms.Form):
     """What to ask and of which documents: a collection or a selection."""
 
-    collection = forms.ModelChoiceField(queryset=Collection.objects.none(), required=False,
-                                        empty_label="— a selection of documents —")
-    documents = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    collection = forms.ModelChoiceField(
+        queryset=Collection.objects.none(),
+        required=False,
+        empty_label="— a selection of documents —",
+    )
+    documents = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
     preset = forms.ChoiceField(required=False, widget=forms.RadioSelect)
-    question = forms.CharField(required=False, max_length=2000,
-                               widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Or write your own question"}))
-    effort = forms.ChoiceField(choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")])
+    question = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "Or write your own question"}
+        ),
+    )
+    effort = forms.ChoiceField(
+        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
+    )
 
     def __init__(self, *args, owner: User, **kwargs):
         from django.conf import settings
@@ -93,7 +114,9 @@ class AskForm(forms.Form):
         self.fields["documents"].choices = list(
             owner.documents.filter(status="ready").values_list("pk", "title")
         )
-        self.fields["preset"].choices = [("", "Custom question")] + list(_presets().items())
+        self.fields["preset"].choices = [("", "Custom question")] + list(
+            _presets().items()
+        )
         self.fields["effort"].initial = settings.REFLECT_EFFORT
 
     def clean(self):
@@ -112,25 +135,47 @@ class AskForm(forms.Form):
     def question_kwargs(self) -> dict:
         preset = self.cleaned_data.get("preset") or ""
         question = (self.cleaned_data.get("question") or "").strip()
-        return {"preset": "" if question and question != _presets().get(preset) else preset,
-                "question": question, "effort": self.cleaned_data["effort"]}
+        return {
+            "preset": "" if question and question != _presets().get(preset) else preset,
+            "question": question,
+            "effort": self.cleaned_data["effort"],
+        }
 
 
 class FollowUpForm(forms.Form):
-    question = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"placeholder": "Ask a follow-up question"}))
+    question = forms.CharField(
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "Ask a follow-up question"}),
+    )
 
 
 class HistoryFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
-    status = forms.ChoiceField(required=False, choices=[
-        ("", "Any status"), ("queued", "Queued"), ("running", "Running"), ("succeeded", "Succeeded"),
-        ("failed", "Failed"), ("cancelled", "Cancelled")])
-    collection = forms.ModelChoiceField(queryset=Collection.objects.none(), required=False, empty_label="Any collection")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any status"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("succeeded", "Succeeded"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+    )
+    collection = forms.ModelChoiceField(
+        queryset=Collection.objects.none(), required=False, empty_label="Any collection"
+    )
     preset = forms.ChoiceField(required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, owner: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
-        self.fields["preset"].choices = [("", "Any question")] + list(_presets().items())
+        self.fields["preset"].choices = [("", "Any question")] + list(
+            _presets().items()
+        )

@@ -19,7 +19,9 @@ def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
         .defer("manifest", "snapshot", "estimate")
     )
     if filters.get("q"):
-        reflections = reflections.annotate(result_text=Cast("result", TextField())).filter(
+        reflections = reflections.annotate(
+            result_text=Cast("result", TextField())
+        ).filter(
             Q(question__icontains=filters["q"]) | Q(result_text__icontains=filters["q"])
         )
     if filters.get("status"):
@@ -36,7 +38,11 @@ def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
 
 
 def _quotes(finding: dict) -> set[str]:
-    return {" ".join(e.get("quote", "").lower().split()) for e in finding.get("evidence", []) if e.get("quote")}
+    return {
+        " ".join(e.get("quote", "").lower().split())
+        for e in finding.get("evidence", [])
+        if e.get("quote")
+    }
 
 
 def same_finding(a: dict, b: dict) -> bool:
@@ -54,7 +60,14 @@ def compare(*, earlier: Reflection, later: Reflection) -> dict:
     matched_before: set[int] = set()
     new, kept = [], []
     for finding in after:
-        match = next((i for i, old in enumerate(before) if i not in matched_before and same_finding(old, finding)), None)
+        match = next(
+            (
+                i
+                for i, old in enumerate(before)
+                if i not in matched_before and same_finding(old, finding)
+            ),
+            None,
+        )
         if match is None:
             new.append(finding)
         else:
@@ -66,5 +79,7 @@ def compare(*, earlier: Reflection, later: Reflection) -> dict:
 
 def change_line(comparison: dict) -> str:
     """One line saying what changed, for a notification."""
-    return (f"{len(comparison['new'])} new, {len(comparison['still_there'])} still there, "
-            f"{len(comparison['gone'])} gone")
+    return (
+        f"{len(comparison['new'])} new, {len(comparison['still_there'])} still there, "
+        f"{len(comparison['gone'])} gone"
+    )

@@ -69,16 +69,31 @@ def scan_inbox(*, now: datetime | None = None) -> list[dict]:
             continue
         owner = people.get(folder.name)
         if owner is None:
-            log.info("inbox folder %s ignored: no active user is called %r", folder, folder.name)
+            log.info(
+                "inbox folder %s ignored: no active user is called %r",
+                folder,
+                folder.name,
+            )
             continue
         outcomes += _finish_processing(owner=owner, folder=folder)
         for path, collection_name in _dropped_files(folder):
-            outcome = _take(owner=owner, folder=folder, path=path, collection_name=collection_name,
-                            moment=moment)
+            outcome = _take(
+                owner=owner,
+                folder=folder,
+                path=path,
+                collection_name=collection_name,
+                moment=moment,
+            )
             if outcome is not None:
                 outcomes.append(outcome)
     for outcome in outcomes:
-        log.info("inbox %s/%s: %s %s", outcome.user, outcome.file, outcome.outcome, outcome.detail)
+        log.info(
+            "inbox %s/%s: %s %s",
+            outcome.user,
+            outcome.file,
+            outcome.outcome,
+            outcome.detail,
+        )
     return [asdict(outcome) for outcome in outcomes]
 
 
@@ -86,19 +101,34 @@ def _visible(path: Path) -> bool:
     # Dot files are editors' and uploaders' temporary files; "~$x.docx" is Word's lock file.
     # A symbolic link could point at any file the worker can read (another person's, the
     # server's): never followed.
-    return path.is_file() and not path.is_symlink() and not path.name.startswith((".", "~"))
+    return (
+        path.is_file()
+        and not path.is_symlink()
+        and not path.name.startswith((".", "~"))
+    )
 
 
 def _dropped_files(folder: Path) -> list[tuple[Path, str]]:
     """(file, collection name) for each file waiting in a person's folder."""
-    found = [(p, settings.REFLECT_INBOX_COLLECTION) for p in sorted(folder.iterdir()) if _visible(p)]
+    found = [
+        (p, settings.REFLECT_INBOX_COLLECTION)
+        for p in sorted(folder.iterdir())
+        if _visible(p)
+    ]
     for sub in sorted(folder.iterdir()):
-        if sub.is_dir() and not sub.is_symlink() and sub.name not in RESERVED and not sub.name.startswith("."):
+        if (
+            sub.is_dir()
+            and not sub.is_symlink()
+            and sub.name not in RESERVED
+            and not sub.name.startswith(".")
+        ):
             found += [(p, sub.name) for p in sorted(sub.iterdir()) if _visible(p)]
     return found
 
 
-def _take(*, owner: User, folder: Path, path: Path, collection_name: str, moment: float) -> Outcome | None:
+def _take(
+    *, owner: User, folder: Path, path: Path, collection_name: str, moment: float
+) -> Outcome | None:
     try:
         before = path.stat()
     except FileNotFoundError:
@@ -113,35 +143,63 @@ def _take(*, owner: User, folder: Path, path: Path, collection_name: str, moment
         os.rename(path, claimed)
     except FileNotFoundError:
         return None
-    return _ingest(owner=owner, folder=folder, path=claimed, collection_name=collection_name,
-                   expected=(before.st_size, before.st_mtime), back_to=path)
+    return _ingest(
+        owner=owner,
+        folder=folder,
+        path=claimed,
+        collection_name=collection_name,
+        expected=(before.st_size, before.st_mtime),
+        back_to=path,
+    )
 
 
-def _ingest(*, owner: User, folder: Path, path: Path, collection_name: str,
-            expected: tuple[int, float] | None = None, back_to: Path | None = None) -> Outcome:
+def _ingest(
+    *,
+    owner: User,
+    folder: Path,
+    path: Path,
+    collection_name: str,
+    expected: tuple[int, float] | None = None,
+    back_to: Path | None = None,
+) -> Outcome:
     name = path.name
     try:
         documents.check_upload_size(path.stat().st_size)
         data = path.read_bytes()
         after = path.stat()
-        if expected is not None and (len(data), after.st_mtime) != expected and back_to is not None:
+        if (
+            expected is not None
+            and (len(data), after.st_mtime) != expected
+            and back_to is not None
+        ):
             # Written to while being read: put it back and take it once it settles.
             os.rename(path, _free_name(back_to))
             return Outcome(owner.username, name, "waiting", "changed while being read")
         with transaction.atomic():
             upload = documents.upload_document(owner=owner, filename=name, data=data)
-            collection, _ = Collection.objects.get_or_create(owner=owner, name=collection_name.strip())
+            collection, _ = Collection.objects.get_or_create(
+                owner=owner, name=collection_name.strip()
+            )
             collection.documents.add(upload.document)
     except documents.UploadRejected as error:
         return _fail(owner, folder, path, str(error))
     except OSError as error:
-        return _fail(owner, folder, path, f"cannot read the file: {error.strerror or error}")
+        return _fail(
+            owner, folder, path, f"cannot read the file: {error.strerror or error}"
+        )
     document = upload.document
     if upload.created:
-        return Outcome(owner.username, name, "accepted", f"document #{document.pk}", document.pk)
+        return Outcome(
+            owner.username, name, "accepted", f"document #{document.pk}", document.pk
+        )
     if document.status == Document.Status.FAILED:
-        return _fail(owner, folder, path, f"already tried as document #{document.pk}: {document.error}",
-                     document_id=document.pk)
+        return _fail(
+            owner,
+            folder,
+            path,
+            f"already tried as document #{document.pk}: {document.error}",
+            document_id=document.pk,
+        )
     note = f"already uploaded as document #{document.pk} ({document.title}); not ingested again"
     _move(path, folder / DONE, note=("note", note))
     return Outcome(owner.username, name, "duplicate", note, document.pk)
@@ -155,7 +213,9 @@ def _finish_processing(*, owner: User, folder: Path) -> list[Outcome]:
     outcomes = []
     for path in sorted(p for p in processing.rglob("*") if _visible(p)):
         collection_name = (
-            path.parent.name if path.parent != processing else settings.REFLECT_INBOX_COLLECTION
+            path.parent.name
+            if path.parent != processing
+            else settings.REFLECT_INBOX_COLLECTION
         )
         try:
             sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -164,23 +224,48 @@ def _finish_processing(*, owner: User, folder: Path) -> list[Outcome]:
         document = Document.objects.filter(owner=owner, sha256=sha256).first()
         if document is None:
             # Taken by a scan that stopped before storing it (or the document was deleted).
-            outcomes.append(_ingest(owner=owner, folder=folder, path=path, collection_name=collection_name))
+            outcomes.append(
+                _ingest(
+                    owner=owner,
+                    folder=folder,
+                    path=path,
+                    collection_name=collection_name,
+                )
+            )
         elif document.status == Document.Status.READY:
             if _move(path, folder / DONE):
-                outcomes.append(Outcome(owner.username, path.name, "done", f"document #{document.pk}",
-                                        document.pk))
+                outcomes.append(
+                    Outcome(
+                        owner.username,
+                        path.name,
+                        "done",
+                        f"document #{document.pk}",
+                        document.pk,
+                    )
+                )
         elif document.status == Document.Status.FAILED:
-            outcomes.append(_fail(owner, folder, path, document.error or "extraction failed",
-                                  document_id=document.pk))
+            outcomes.append(
+                _fail(
+                    owner,
+                    folder,
+                    path,
+                    document.error or "extraction failed",
+                    document_id=document.pk,
+                )
+            )
     return outcomes
 
 
-def _fail(owner: User, folder: Path, path: Path, reason: str, document_id: int | None = None) -> Outcome:
+def _fail(
+    owner: User, folder: Path, path: Path, reason: str, document_id: int | None = None
+) -> Outcome:
     _move(path, folder / FAILED, note=("reason", reason))
     return Outcome(owner.username, path.name, "failed", reason, document_id)
 
 
-def _move(path: Path, target_dir: Path, *, note: tuple[str, str] | None = None) -> Path | None:
+def _move(
+    path: Path, target_dir: Path, *, note: tuple[str, str] | None = None
+) -> Path | None:
     """Move `path` into `target_dir` under a free name, with `<name>.<kind>.txt` beside it."""
     target_dir.mkdir(parents=True, exist_ok=True)
     target = _free_name(target_dir / path.name)
@@ -190,7 +275,9 @@ def _move(path: Path, target_dir: Path, *, note: tuple[str, str] | None = None) 
         return None  # another scan moved it first
     if note is not None:
         kind, text = note
-        (target_dir / f"{target.name}.{kind}.txt").write_text(text + "\n", encoding="utf-8")
+        (target_dir / f"{target.name}.{kind}.txt").write_text(
+            text + "\n", encoding="utf-8"
+        )
     return target
 
 
@@ -220,7 +307,11 @@ def revoke_upload_secret(*, collection: Collection) -> None:
 
 def collection_for_secret(*, pk: int, secret: str) -> Collection | None:
     """The collection whose upload URL this is, or None; the secret is compared in constant time."""
-    collection = Collection.objects.select_related("owner").filter(pk=pk, owner__is_active=True).first()
+    collection = (
+        Collection.objects.select_related("owner")
+        .filter(pk=pk, owner__is_active=True)
+        .first()
+    )
     expected = collection.upload_secret if collection is not None else ""
     # Compared even when there is no collection, so timing does not tell which ids exist.
     matches = hmac.compare_digest((expected or "-").encode(), (secret or "").encode())

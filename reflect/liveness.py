@@ -18,7 +18,7 @@ import logging
 import os
 import socket
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import redis
 from django.conf import settings
@@ -51,10 +51,8 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
             except redis.RedisError as error:
                 logger.warning("worker heartbeat failed: %s", error)
             stop.wait(_interval())
-        try:
+        with suppress(redis.RedisError):
             client.delete(KEY_PREFIX + name)
-        except redis.RedisError:
-            pass
 
     threading.Thread(target=beat, name="reflect-heartbeat", daemon=True).start()
     return stop
@@ -63,7 +61,12 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
 def workers_alive() -> bool | None:
     """True or False; None when Redis itself cannot be reached."""
     try:
-        return next(iter(events.client().scan_iter(match=KEY_PREFIX + "*", count=100)), None) is not None
+        return (
+            next(
+                iter(events.client().scan_iter(match=KEY_PREFIX + "*", count=100)), None
+            )
+            is not None
+        )
     except redis.RedisError:
         return None
 
@@ -85,16 +88,16 @@ class _ClaimRefresher:
             # A forked pool process inherits the object but not the thread.
             if self.pid != os.getpid():
                 self.pid = os.getpid()
-                threading.Thread(target=self.run, name="reflect-claims", daemon=True).start()
+                threading.Thread(
+                    target=self.run, name="reflect-claims", daemon=True
+                ).start()
         _set(name)
 
     def remove(self, name: str) -> None:
         with self.lock:
             self.names.discard(name)
-        try:
+        with suppress(redis.RedisError):
             events.client().delete(CLAIM_PREFIX + name)
-        except redis.RedisError:
-            pass
 
     def run(self) -> None:
         pid = os.getpid()
@@ -141,4 +144,4 @@ def dead_claims(names: list[str]) -> set[str] | None:
         alive = client.mget([CLAIM_PREFIX + name for name in names])
     except redis.RedisError:
         return None
-    return {name for name, value in zip(names, alive) if value is None}
+    return {name for name, value in zip(names, alive, strict=False) if value is None}

@@ -10,16 +10,20 @@ def of_segment(segment: dict) -> dict:
 
 
 def label(locator: dict | None) -> str:
-    """"page 3", "00:12:03 · Bob", "table · table 2 row 4", "body ¶7", "line 12", or ""."""
+    """ "page 3", "00:12:03 · Bob", "table · table 2 row 4", "body ¶7", "line 12", or ""."""
     if not locator:
         return ""
     if locator.get("page"):
         return f"page {locator['page']}"
     if locator.get("time"):
-        return locator["time"] + (f" · {locator['speaker']}" if locator.get("speaker") else "")
+        return locator["time"] + (
+            f" · {locator['speaker']}" if locator.get("speaker") else ""
+        )
     if locator.get("part"):
         if locator.get("table") is not None:
-            return f"{locator['part']} · table {locator['table']} row {locator.get('row')}"
+            return (
+                f"{locator['part']} · table {locator['table']} row {locator.get('row')}"
+            )
         if locator.get("paragraph") is not None:
             return f"{locator['part']} ¶{locator['paragraph']}"
         return locator["part"]

@@ -48,9 +48,13 @@ def locked_for(*, username: str, ip: str) -> int:
         logger.warning("login throttle unavailable, not limiting: %s", error)
         return 0
     wait = 0
-    for (_, limit), count, ttl in zip(_keys(username=username, ip=ip), replies[::2], replies[1::2]):
+    for (_, limit), count, ttl in zip(
+        _keys(username=username, ip=ip), replies[::2], replies[1::2], strict=False
+    ):
         if count is not None and int(count) >= limit:
-            wait = max(wait, ttl if ttl and ttl > 0 else settings.REFLECT_LOGIN_LOCKOUT_SECONDS)
+            wait = max(
+                wait, ttl if ttl and ttl > 0 else settings.REFLECT_LOGIN_LOCKOUT_SECONDS
+            )
     return wait
 
 

@@ -39,8 +39,14 @@ def summary_payload(notification: Notification) -> dict:
         "status": reflection.status,
         "question": reflection.question,
         "summary": result.get("summary", ""),
-        "findings": [{"title": f.get("title", ""), "kind": f.get("kind", ""), "confidence": f.get("confidence", "")}
-                     for f in result.get("findings", [])],
+        "findings": [
+            {
+                "title": f.get("title", ""),
+                "kind": f.get("kind", ""),
+                "confidence": f.get("confidence", ""),
+            }
+            for f in result.get("findings", [])
+        ],
         "error": reflection.error,
         "cost_usd": str(reflection.cost_usd),
         "url": f"{settings.REFLECT_BASE_URL}/reflections/{reflection.pk}/",
@@ -59,7 +65,12 @@ def send_email(*, notification: Notification) -> bool:
     lines = [notification.message, "", payload["summary"], ""]
     lines += [f"- {f['title']}" for f in payload["findings"]]
     lines += ["", payload["url"]]
-    send_mail(f"Reflect: {notification.message}", "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_mail(
+        f"Reflect: {notification.message}",
+        "\n".join(lines),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
     return True
 
 
@@ -74,7 +85,11 @@ def send_webhook(*, notification: Notification) -> bool:
     user = notification.user
     if not user.webhook_url:
         return False
-    webhooks.post(url=user.webhook_url, secret=user.webhook_secret, payload=summary_payload(notification))
+    webhooks.post(
+        url=user.webhook_url,
+        secret=user.webhook_secret,
+        payload=summary_payload(notification),
+    )
     return True
 
 

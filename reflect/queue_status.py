@@ -24,8 +24,10 @@ def send(task, *args) -> bool:
     global _state
     try:
         task.apply_async(args=args)
-    except Exception as error:  # noqa: BLE001 - kombu and redis raise several kinds
-        logger.warning("queue unavailable, %s%s left for the sweep: %s", task.name, args, error)
+    except Exception as error:
+        logger.warning(
+            "queue unavailable, %s%s left for the sweep: %s", task.name, args, error
+        )
         _state = (time.monotonic(), UNAVAILABLE)
         return False
     return True

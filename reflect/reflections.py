@@ -83,7 +83,9 @@ def _documents_for(
             raise ReflectionError("that collection belongs to someone else")
         documents = list(ready.filter(collections=collection).order_by("id"))
         if not documents:
-            raise ReflectionError(f"the collection “{collection.name}” has no ready documents")
+            raise ReflectionError(
+                f"the collection “{collection.name}” has no ready documents"
+            )
         return documents
     if document_ids:
         wanted = {int(pk) for pk in document_ids}
@@ -91,24 +93,32 @@ def _documents_for(
         missing = wanted - {d.pk for d in documents}
         if missing:
             listed = ", ".join(str(pk) for pk in sorted(missing))
-            raise ReflectionError(f"these documents are not yours or not ready: {listed}")
+            raise ReflectionError(
+                f"these documents are not yours or not ready: {listed}"
+            )
         return documents
     if parent is not None:
         documents = list(ready.filter(pk__in=parent.document_ids).order_by("id"))
         if not documents:
-            raise ReflectionError("none of the original reflection's documents is still ready")
+            raise ReflectionError(
+                "none of the original reflection's documents is still ready"
+            )
         return documents
     raise ReflectionError("choose a collection or at least one document")
 
 
 def _question_for(question: str, preset: str) -> str:
     if preset and preset not in PRESETS:
-        raise ReflectionError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+        raise ReflectionError(
+            f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}"
+        )
     question = (question or "").strip() or PRESETS.get(preset, "")
     if not question:
         raise ReflectionError("ask a question or choose a preset")
     if len(question) > MAX_QUESTION_CHARS:
-        raise ReflectionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        raise ReflectionError(
+            f"the question is longer than {MAX_QUESTION_CHARS} characters"
+        )
     return question
 
 
@@ -157,14 +167,19 @@ def _prepare(
     )
     sources = [SourceDocument.from_document(d) for d in documents]
     estimate = _estimate(
-        sources, question=asked_question(question, parent), effort=effort, provider=provider
+        sources,
+        question=asked_question(question, parent),
+        effort=effort,
+        provider=provider,
     )
     return _Request(question, effort, provider, documents, estimate)
 
 
 def asked_question(question: str, parent: Reflection | None) -> str:
     """What the model is asked: the question, and for a follow-up the earlier findings."""
-    return prompts.follow_up_question(question, parent.result if parent is not None else None)
+    return prompts.follow_up_question(
+        question, parent.result if parent is not None else None
+    )
 
 
 def create_reflection(
@@ -186,13 +201,26 @@ def create_reflection(
     asks of the same documents). Only the owner's ready documents are used. A scheduled run
     passes its `schedule` (the run is linked to it and belongs to its collection).
     """
-    request = _prepare(owner=owner, question=question, preset=preset, collection=collection,
-                       document_ids=document_ids, effort=effort, provider=provider, parent=parent)
+    request = _prepare(
+        owner=owner,
+        question=question,
+        preset=preset,
+        collection=collection,
+        document_ids=document_ids,
+        effort=effort,
+        provider=provider,
+        parent=parent,
+    )
     model, map_model = providers.models_for(request.provider)
     reflection = Reflection.objects.create(
         owner=owner,
-        collection=collection if collection is not None else (
-            schedule.collection if schedule is not None else (parent.collection if parent else None)),
+        collection=collection
+        if collection is not None
+        else (
+            schedule.collection
+            if schedule is not None
+            else (parent.collection if parent else None)
+        ),
         parent=parent,
         schedule=schedule,
         question=request.question,
@@ -201,7 +229,10 @@ def create_reflection(
         model=model,
         map_model=map_model,
         effort=request.effort,
-        snapshot=[{"id": d.pk, "sha256": d.sha256, "title": d.title} for d in request.documents],
+        snapshot=[
+            {"id": d.pk, "sha256": d.sha256, "title": d.title}
+            for d in request.documents
+        ],
         usage=empty_usage(),
         estimate=request.estimate,
     )
@@ -273,8 +304,16 @@ def estimate_reflection(
     ([low, high] or None), "output_tokens" [low, high] (reasoning included),
     "reasoning_tokens" [low, high], "cost_usd" [low, high] or None when unpriced, "notes"}.
     """
-    return _prepare(owner=owner, question=question, preset=preset, collection=collection,
-                    document_ids=document_ids, effort=effort, provider=provider, parent=parent).estimate
+    return _prepare(
+        owner=owner,
+        question=question,
+        preset=preset,
+        collection=collection,
+        document_ids=document_ids,
+        effort=effort,
+        provider=provider,
+        parent=parent,
+    ).estimate
 
 
 # --- Cancelling and retrying -----------------------------------------------------------------
@@ -286,7 +325,8 @@ def cancel_reflection(*, reflection: Reflection) -> bool:
     A running worker notices before its next model call and stops without saving.
     """
     cancelled = Reflection.objects.filter(
-        pk=reflection.pk, status__in=[Reflection.Status.QUEUED, Reflection.Status.RUNNING]
+        pk=reflection.pk,
+        status__in=[Reflection.Status.QUEUED, Reflection.Status.RUNNING],
     ).update(
         status=Reflection.Status.CANCELLED,
         phase="",
@@ -302,7 +342,8 @@ def cancel_reflection(*, reflection: Reflection) -> bool:
 def retry_reflection(*, reflection: Reflection, enqueue: bool = True) -> Reflection:
     """Queue a failed or cancelled reflection again. Finished map parts are reused."""
     requeued = Reflection.objects.filter(
-        pk=reflection.pk, status__in=[Reflection.Status.FAILED, Reflection.Status.CANCELLED]
+        pk=reflection.pk,
+        status__in=[Reflection.Status.FAILED, Reflection.Status.CANCELLED],
     ).update(
         status=Reflection.Status.QUEUED,
         phase="",
@@ -326,7 +367,9 @@ def retry_delay(*, retries: int, retry_after: float | None = None) -> float:
     """Seconds before retry number `retries` + 1: exponential with jitter, never under
     the server's Retry-After."""
     base = settings.REFLECT_RETRY_BACKOFF_SECONDS * (2 ** min(retries, 20))
-    delay = min(base, settings.REFLECT_RETRY_BACKOFF_MAX_SECONDS) * random.uniform(0.5, 1.0)
+    delay = min(base, settings.REFLECT_RETRY_BACKOFF_MAX_SECONDS) * random.uniform(
+        0.5, 1.0
+    )
     return max(delay, retry_after or 0.0)
 
 
@@ -364,9 +407,13 @@ def _claim(reflection_id: int, worker: str) -> Reflection | None:
 def _dead_claim(reflection_id: int, now) -> str | None:
     """Who holds this running reflection's claim, if that process is gone."""
     grace = now - timedelta(seconds=settings.REFLECT_DEAD_WORKER_GRACE_SECONDS)
-    holder = Reflection.objects.filter(
-        pk=reflection_id, status=Reflection.Status.RUNNING, heartbeat_at__lt=grace
-    ).values_list("claimed_by", flat=True).first()
+    holder = (
+        Reflection.objects.filter(
+            pk=reflection_id, status=Reflection.Status.RUNNING, heartbeat_at__lt=grace
+        )
+        .values_list("claimed_by", flat=True)
+        .first()
+    )
     if not holder or holder not in (liveness.dead_claims([holder]) or ()):
         return None
     return holder
@@ -388,7 +435,9 @@ def run_reflection(
         return _run_claimed(reflection_id, worker, final_attempt=final_attempt)
 
 
-def _run_claimed(reflection_id: int, worker: str, *, final_attempt: bool) -> Reflection | None:
+def _run_claimed(
+    reflection_id: int, worker: str, *, final_attempt: bool
+) -> Reflection | None:
     reflection = _claim(reflection_id, worker)
     if reflection is None:
         return None
@@ -406,7 +455,8 @@ def _run_claimed(reflection_id: int, worker: str, *, final_attempt: bool) -> Ref
     except Exception:
         log.exception("reflection %s failed unexpectedly", reflection_id)
         error = ReasoningError(
-            "an internal error stopped this reflection; it has been logged", kind="internal"
+            "an internal error stopped this reflection; it has been logged",
+            kind="internal",
         )
         return run.finish_failed(error)
     return run.finish_succeeded(result)
@@ -428,7 +478,9 @@ class _Run:
 
     def _mine(self):
         return Reflection.objects.filter(
-            pk=self.reflection.pk, status=Reflection.Status.RUNNING, claimed_by=self.worker
+            pk=self.reflection.pk,
+            status=Reflection.Status.RUNNING,
+            claimed_by=self.worker,
         )
 
     def progress(self, **fields) -> None:
@@ -447,9 +499,13 @@ class _Run:
             row = Reflection.objects.select_for_update().get(pk=self.reflection.pk)
             row.usage = add_usage(row.usage or empty_usage(), usage)
             row.cost_usd = (row.cost_usd or Decimal("0")) + (cost or Decimal("0"))
-            Reflection.objects.filter(pk=row.pk).update(usage=row.usage, cost_usd=row.cost_usd)
+            Reflection.objects.filter(pk=row.pk).update(
+                usage=row.usage, cost_usd=row.cost_usd
+            )
         self.reflection.usage, self.reflection.cost_usd = row.usage, row.cost_usd
-        if cost is None and model not in self.manifest.setdefault("unpriced_models", []):
+        if cost is None and model not in self.manifest.setdefault(
+            "unpriced_models", []
+        ):
             self.manifest["unpriced_models"].append(model)
 
     # Steps ------------------------------------------------------------------------------------
@@ -460,7 +516,8 @@ class _Run:
         current = {
             d.pk: d
             for d in Document.objects.filter(
-                pk__in=[item["id"] for item in snapshot], owner_id=self.reflection.owner_id
+                pk__in=[item["id"] for item in snapshot],
+                owner_id=self.reflection.owner_id,
             )
         }
         sources, left_out = [], []
@@ -475,7 +532,9 @@ class _Run:
             else:
                 sources.append(SourceDocument.from_document(document))
                 continue
-            left_out.append({"id": item["id"], "title": item["title"], "reason": reason})
+            left_out.append(
+                {"id": item["id"], "title": item["title"], "reason": reason}
+            )
         self.manifest["documents"] = [
             {"id": s.id, "title": s.title, "sha256": s.sha256}
             for s in prompts.document_order(sources)
@@ -532,26 +591,48 @@ class _Run:
                         return self.single(plan, by_id)
                     return self.map_reduce(plan, by_id)
                 except _Overflow as overflow:
-                    smaller = (plan.corpus_tokens if plan.mode == "single" else plan.budget) // 2
+                    smaller = (
+                        plan.corpus_tokens if plan.mode == "single" else plan.budget
+                    ) // 2
                     if smaller < planning.MIN_BATCH_TOKENS:
                         raise ReasoningError(
                             f"the model's context is too small even for small parts: {overflow}",
                             kind=CONTEXT_OVERFLOW,
                         ) from None
-                    log.info("reflection %s: context overflow, re-planning at %s tokens",
-                             self.reflection.pk, smaller)
+                    log.info(
+                        "reflection %s: context overflow, re-planning at %s tokens",
+                        self.reflection.pk,
+                        smaller,
+                    )
                     self.manifest["max_batch_tokens"] = smaller
                     self.manifest["replans"] += 1
-            raise ReasoningError("the corpus could not be split to fit the model", kind=CONTEXT_OVERFLOW)
+            raise ReasoningError(
+                "the corpus could not be split to fit the model", kind=CONTEXT_OVERFLOW
+            )
         finally:
             if self._client is not None:
                 self._client.close()
 
-    def call(self, *, step: str, index: int, model: str, prompt: prompts.Prompt,
-             cache_key: str, slices: list[dict]) -> dict:
-        expected = planning.count_tokens(prompt.instructions + prompt.corpus + prompt.question)
-        record = {"step": step, "index": index, "model": model, "documents": slices,
-                  "expected_input_tokens": expected}
+    def call(
+        self,
+        *,
+        step: str,
+        index: int,
+        model: str,
+        prompt: prompts.Prompt,
+        cache_key: str,
+        slices: list[dict],
+    ) -> dict:
+        expected = planning.count_tokens(
+            prompt.instructions + prompt.corpus + prompt.question
+        )
+        record = {
+            "step": step,
+            "index": index,
+            "model": model,
+            "documents": slices,
+            "expected_input_tokens": expected,
+        }
         self.manifest["calls"].append(record)
         try:
             reply = self.client.complete(
@@ -582,7 +663,9 @@ class _Run:
             prompts.SINGLE_INSTRUCTIONS, planning.render_corpus(documents), self.asked
         )
         key = prompts.cache_key(
-            [d.sha256 for d in documents], model=self.reflection.model, schema_version=SCHEMA_VERSION
+            [d.sha256 for d in documents],
+            model=self.reflection.model,
+            schema_version=SCHEMA_VERSION,
         )
         result = self.call(
             step="single",
@@ -597,41 +680,67 @@ class _Run:
 
     def map_reduce(self, plan: planning.Plan, by_id: dict[int, SourceDocument]) -> dict:
         total = plan.parts
-        model, map_model = self.reflection.model, self.reflection.map_model or self.reflection.model
+        model, map_model = (
+            self.reflection.model,
+            self.reflection.map_model or self.reflection.model,
+        )
         notes = []
         for number, batch in enumerate(plan.batches, 1):
             fingerprints = [
                 f"{by_id[p.document_id].sha256}:{p.start}:{p.end}" for p in batch
             ]
             key = _part_key(
-                fingerprints, model=map_model, effort=self.reflection.effort,
+                fingerprints,
+                model=map_model,
+                effort=self.reflection.effort,
                 question=self.asked,
             )
             slices = self.manifest["plan"][number - 1]
-            done = ReflectionPart.objects.filter(reflection=self.reflection, key=key).first()
+            done = ReflectionPart.objects.filter(
+                reflection=self.reflection, key=key
+            ).first()
             if done is not None:
                 self.manifest["calls"].append(
-                    {"step": "map", "index": number, "model": done.model, "documents": slices,
-                     "reused": True}
+                    {
+                        "step": "map",
+                        "index": number,
+                        "model": done.model,
+                        "documents": slices,
+                        "reused": True,
+                    }
                 )
                 notes.append(done.result)
                 continue
-            self.progress(phase=f"part {number} of {total}", parts_done=number - 1,
-                          parts_total=total)
+            self.progress(
+                phase=f"part {number} of {total}",
+                parts_done=number - 1,
+                parts_total=total,
+            )
             prompt = prompts.Prompt(
-                prompts.MAP_INSTRUCTIONS, planning.render_batch(batch, by_id), self.asked
+                prompts.MAP_INSTRUCTIONS,
+                planning.render_batch(batch, by_id),
+                self.asked,
             )
             result = self.call(
-                step="map", index=number, model=map_model, prompt=prompt,
-                cache_key=prompts.cache_key(fingerprints, model=map_model,
-                                            schema_version=SCHEMA_VERSION),
+                step="map",
+                index=number,
+                model=map_model,
+                prompt=prompt,
+                cache_key=prompts.cache_key(
+                    fingerprints, model=map_model, schema_version=SCHEMA_VERSION
+                ),
                 slices=slices,
             )
             ReflectionPart.objects.get_or_create(
                 reflection=self.reflection,
                 key=key,
-                defaults={"index": number, "slices": slices, "result": result,
-                          "usage": self.manifest["calls"][-1]["usage"], "model": map_model},
+                defaults={
+                    "index": number,
+                    "slices": slices,
+                    "result": result,
+                    "usage": self.manifest["calls"][-1]["usage"],
+                    "model": map_model,
+                },
             )
             notes.append(result)
         self.progress(phase="synthesising", parts_done=total, parts_total=total)
@@ -639,8 +748,14 @@ class _Run:
             prompts.REDUCE_INSTRUCTIONS, prompts.render_candidates(notes), self.asked
         )
         try:
-            return self.call(step="reduce", index=total + 1, model=model, prompt=prompt,
-                             cache_key="", slices=[])
+            return self.call(
+                step="reduce",
+                index=total + 1,
+                model=model,
+                prompt=prompt,
+                cache_key="",
+                slices=[],
+            )
         except _Overflow as overflow:
             # Smaller map parts would only make more notes: this cannot be re-planned.
             raise ReasoningError(
@@ -650,7 +765,9 @@ class _Run:
 
     # Endings ----------------------------------------------------------------------------------
 
-    def fail_or_release(self, error: ReasoningError, *, final_attempt: bool) -> Reflection | None:
+    def fail_or_release(
+        self, error: ReasoningError, *, final_attempt: bool
+    ) -> Reflection | None:
         if not error.retryable:
             return self.finish_failed(error)
         if final_attempt:
@@ -679,13 +796,22 @@ class _Run:
         return None
 
     def finish_succeeded(self, result: dict) -> Reflection | None:
-        return self._finish(status=Reflection.Status.SUCCEEDED, result=result, error="",
-                            error_kind="")
+        return self._finish(
+            status=Reflection.Status.SUCCEEDED, result=result, error="", error_kind=""
+        )
 
     def finish_failed(self, error: ReasoningError) -> Reflection | None:
-        kind = error.kind if error.kind in Reflection.ErrorKind.values else Reflection.ErrorKind.INTERNAL
-        return self._finish(status=Reflection.Status.FAILED, result=None, error=error.message,
-                            error_kind=kind)
+        kind = (
+            error.kind
+            if error.kind in Reflection.ErrorKind.values
+            else Reflection.ErrorKind.INTERNAL
+        )
+        return self._finish(
+            status=Reflection.Status.FAILED,
+            result=None,
+            error=error.message,
+            error_kind=kind,
+        )
 
     def _finish(self, **fields) -> Reflection | None:
         with transaction.atomic():
@@ -708,9 +834,18 @@ class _Overflow(Exception):
     pass
 
 
-def _part_key(fingerprints: Sequence[str], *, model: str, effort: str, question: str) -> str:
+def _part_key(
+    fingerprints: Sequence[str], *, model: str, effort: str, question: str
+) -> str:
     payload = json.dumps(
-        [prompts.PROMPT_VERSION, SCHEMA_VERSION, model, effort, question, list(fingerprints)]
+        [
+            prompts.PROMPT_VERSION,
+            SCHEMA_VERSION,
+            model,
+            effort,
+            question,
+            list(fingerprints),
+        ]
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -720,7 +855,11 @@ def _part_key(fingerprints: Sequence[str], *, model: str, effort: str, question:
 
 def notify(*, reflection: Reflection) -> Notification:
     """The one notification of a finished reflection (a retry's outcome replaces it, unread)."""
-    title = reflection.question if len(reflection.question) <= 120 else reflection.question[:119] + "…"
+    title = (
+        reflection.question
+        if len(reflection.question) <= 120
+        else reflection.question[:119] + "…"
+    )
     if reflection.status == Reflection.Status.SUCCEEDED:
         message = f"Reflection ready: {title}"
     else:
@@ -732,8 +871,12 @@ def notify(*, reflection: Reflection) -> Notification:
         message = change_message(reflection=reflection) or message
     notification, _ = Notification.objects.update_or_create(
         reflection=reflection,
-        defaults={"user_id": reflection.owner_id, "status": reflection.status,
-                  "message": message[:300], "read_at": None},
+        defaults={
+            "user_id": reflection.owner_id,
+            "status": reflection.status,
+            "message": message[:300],
+            "read_at": None,
+        },
     )
     # Email and webhook (if the person opted in) go out after the finishing commit.
     notifications.enqueue_delivery(notification=notification)

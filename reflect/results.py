@@ -33,11 +33,20 @@ def grouped_findings(result: dict | None) -> list[dict]:
             {**e, "mark": evidence_mark(e), "where": locators.label(e.get("locator"))}
             for e in finding.get("evidence", [])
         ]
-        groups.setdefault(finding.get("kind") or "other", []).append({**finding, "evidence": evidence})
-    ordered = [k for k in KIND_TITLES if k in groups] + sorted(k for k in groups if k not in KIND_TITLES)
+        groups.setdefault(finding.get("kind") or "other", []).append(
+            {**finding, "evidence": evidence}
+        )
+    ordered = [k for k in KIND_TITLES if k in groups] + sorted(
+        k for k in groups if k not in KIND_TITLES
+    )
     return [
-        {"kind": kind, "title": KIND_TITLES.get(kind, kind.replace("_", " ").title()),
-         "findings": sorted(groups[kind], key=lambda f: CONFIDENCE_ORDER.get(f.get("confidence"), 3))}
+        {
+            "kind": kind,
+            "title": KIND_TITLES.get(kind, kind.replace("_", " ").title()),
+            "findings": sorted(
+                groups[kind], key=lambda f: CONFIDENCE_ORDER.get(f.get("confidence"), 3)
+            ),
+        }
         for kind in ordered
     ]
 
@@ -47,10 +56,16 @@ def as_markdown(*, reflection: Reflection) -> str:
     lines = [f"# {reflection.question}", ""]
     lines.append(f"- Status: {reflection.status}")
     lines.append(f"- Asked: {reflection.created_at:%Y-%m-%d %H:%M} UTC")
-    lines.append(f"- Provider: {reflection.get_provider_display()}" + (f" ({reflection.model})" if reflection.model else ""))
+    lines.append(
+        f"- Provider: {reflection.get_provider_display()}"
+        + (f" ({reflection.model})" if reflection.model else "")
+    )
     usage = reflection.usage or {}
     if usage:
-        lines.append("- Tokens: " + ", ".join(f"{k.replace('_tokens', '')} {v}" for k, v in usage.items()))
+        lines.append(
+            "- Tokens: "
+            + ", ".join(f"{k.replace('_tokens', '')} {v}" for k, v in usage.items())
+        )
     lines.append(f"- Cost: ${reflection.cost_usd}")
     if reflection.error:
         lines += ["", f"**Error:** {reflection.error}"]
@@ -60,9 +75,16 @@ def as_markdown(*, reflection: Reflection) -> str:
         lines += ["", f"## {group['title']}"]
         for finding in group["findings"]:
             support = "" if finding.get("supported", True) else " (unsupported)"
-            lines += ["", f"### {finding.get('title', '')}{support}",
-                      f"*Confidence: {finding.get('confidence', '?')}*", "",
-                      finding.get("observation", ""), "", f"**Why it matters:** {finding.get('why_it_matters', '')}", ""]
+            lines += [
+                "",
+                f"### {finding.get('title', '')}{support}",
+                f"*Confidence: {finding.get('confidence', '?')}*",
+                "",
+                finding.get("observation", ""),
+                "",
+                f"**Why it matters:** {finding.get('why_it_matters', '')}",
+                "",
+            ]
             for e in finding["evidence"]:
                 source = e.get("document_title") or f"document {e.get('document_id')}"
                 where = f", {e['where']}" if e["where"] else ""
@@ -70,5 +92,7 @@ def as_markdown(*, reflection: Reflection) -> str:
                 lines.append(f"> — {source}{where} [{e['mark']}]")
                 lines.append("")
     if result.get("follow_up_questions"):
-        lines += ["## Follow-up questions", ""] + [f"- {q}" for q in result["follow_up_questions"]]
+        lines += ["## Follow-up questions", ""] + [
+            f"- {q}" for q in result["follow_up_questions"]
+        ]
     return "\n".join(lines).rstrip() + "\n"

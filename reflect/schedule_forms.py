@@ -9,16 +9,32 @@ class ScheduleForm(forms.ModelForm):
 
     class Meta:
         model = Schedule
-        fields = ["preset", "question", "effort", "cadence", "weekday", "time_of_day", "cron", "scope", "enabled"]
+        fields = [
+            "preset",
+            "question",
+            "effort",
+            "cadence",
+            "weekday",
+            "time_of_day",
+            "cron",
+            "scope",
+            "enabled",
+        ]
         widgets = {
-            "question": forms.Textarea(attrs={"rows": 2, "placeholder": "Or write your own question"}),
+            "question": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "Or write your own question"}
+            ),
             "time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "cron": forms.TextInput(attrs={"placeholder": "0 9 * * mon-fri"}),
             "scope": forms.RadioSelect,
         }
-        labels = {"time_of_day": "At (daily and weekly)", "weekday": "On (weekly)",
-                  "cron": "Cron expression (minute hour day month weekday)",
-                  "enabled": "Enabled", "scope": "Ask of"}
+        labels = {
+            "time_of_day": "At (daily and weekly)",
+            "weekday": "On (weekly)",
+            "cron": "Cron expression (minute hour day month weekday)",
+            "enabled": "Enabled",
+            "scope": "Ask of",
+        }
 
     def __init__(self, *args, **kwargs):
         from .reflections import PRESETS
@@ -26,15 +42,19 @@ class ScheduleForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["question"].required = False
-        self.fields["preset"] = forms.ChoiceField(required=False, choices=[("", "Custom question")] + list(PRESETS.items()))
-        self.fields["effort"] = forms.ChoiceField(choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")])
-        self.fields["weekday"] = forms.TypedChoiceField(coerce=int, choices=list(enumerate(WEEKDAY_NAMES)),
-                                                        label="On (weekly)")
+        self.fields["preset"] = forms.ChoiceField(
+            required=False, choices=[("", "Custom question")] + list(PRESETS.items())
+        )
+        self.fields["effort"] = forms.ChoiceField(
+            choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
+        )
+        self.fields["weekday"] = forms.TypedChoiceField(
+            coerce=int, choices=list(enumerate(WEEKDAY_NAMES)), label="On (weekly)"
+        )
 
     def clean(self):
-        from .schedules import ScheduleError, validate_cron
-
         from .reflections import PRESETS
+        from .schedules import ScheduleError, validate_cron
 
         cleaned = super().clean()
         question = (cleaned.get("question") or "").strip()

@@ -30,9 +30,30 @@ log = logging.getLogger(__name__)
 
 # An expression that matches nothing within this many days never runs (e.g. 30 February).
 CRON_SEARCH_DAYS = 5 * 366
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTHS = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+]
 _WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAY_NAMES = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]
 
 
 class ScheduleError(ValueError):
@@ -48,7 +69,9 @@ def _zone() -> ZoneInfo:
 
 def _at(day: date, at: time, zone: ZoneInfo) -> datetime:
     # fold=0: an ambiguous time is its first occurrence; a missing one lands after the gap.
-    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone).astimezone(
+        ZoneInfo("UTC")
+    )
 
 
 def _time_of_day(schedule: Schedule) -> time:
@@ -66,7 +89,10 @@ def next_run_after(schedule: Schedule, after: datetime) -> datetime:
     if schedule.cadence == Schedule.Cadence.DAILY:
         step, first = 1, today
     elif schedule.cadence == Schedule.Cadence.WEEKLY:
-        step, first = 7, today + timedelta(days=(schedule.weekday - today.weekday()) % 7)
+        step, first = (
+            7,
+            today + timedelta(days=(schedule.weekday - today.weekday()) % 7),
+        )
     else:
         raise ScheduleError(f"unknown cadence {schedule.cadence!r}")
     candidate = _at(first, at, zone)
@@ -137,8 +163,14 @@ class CronExpression:
         raise ScheduleError("this cron expression never matches a real date")
 
 
-def _field(text: str, label: str, low: int, high: int, names: list[str] | None = None,
-           first_name: int = 0) -> frozenset[int]:
+def _field(
+    text: str,
+    label: str,
+    low: int,
+    high: int,
+    names: list[str] | None = None,
+    first_name: int = 0,
+) -> frozenset[int]:
     values: set[int] = set()
     for part in text.lower().split(","):
         span, _, step_text = part.partition("/")
@@ -149,7 +181,10 @@ def _field(text: str, label: str, low: int, high: int, names: list[str] | None =
             start, end = low, high
         elif "-" in span:
             a, _, b = span.partition("-")
-            start, end = _number(a, label, names, first_name), _number(b, label, names, first_name)
+            start, end = (
+                _number(a, label, names, first_name),
+                _number(b, label, names, first_name),
+            )
         else:
             start = _number(span, label, names, first_name)
             end = high if step_text else start
@@ -166,7 +201,9 @@ def _number(text: str, label: str, names: list[str] | None, first_name: int) -> 
         return int(text)
     if names and text in names:
         return names.index(text) + first_name
-    raise ScheduleError(f"{label}: {text!r} is not a number" + (" or a name" if names else ""))
+    raise ScheduleError(
+        f"{label}: {text!r} is not a number" + (" or a name" if names else "")
+    )
 
 
 def validate_cron(text: str) -> None:
@@ -179,15 +216,21 @@ def validate_cron(text: str) -> None:
 
 def save_schedule(*, schedule: Schedule, now: datetime | None = None) -> Schedule:
     """Save a new or edited schedule with its next run computed from now (or None if paused)."""
-    schedule.next_run_at = next_run_after(schedule, now or timezone.now()) if schedule.enabled else None
+    schedule.next_run_at = (
+        next_run_after(schedule, now or timezone.now()) if schedule.enabled else None
+    )
     schedule.save()
     return schedule
 
 
-def set_enabled(*, schedule: Schedule, enabled: bool, now: datetime | None = None) -> Schedule:
+def set_enabled(
+    *, schedule: Schedule, enabled: bool, now: datetime | None = None
+) -> Schedule:
     """Pause or resume; resuming runs at the next occurrence, never to catch up missed ones."""
     schedule.enabled = enabled
-    schedule.next_run_at = next_run_after(schedule, now or timezone.now()) if enabled else None
+    schedule.next_run_at = (
+        next_run_after(schedule, now or timezone.now()) if enabled else None
+    )
     schedule.save(update_fields=["enabled", "next_run_at"])
     return schedule
 
@@ -198,7 +241,9 @@ def set_enabled(*, schedule: Schedule, enabled: bool, now: datetime | None = Non
 def new_documents(*, schedule: Schedule, since: datetime | None, until: datetime):
     """The collection's ready documents added after `since` (all if None) and up to `until`."""
     ready = Document.objects.filter(
-        owner=schedule.owner_id, status=Document.Status.READY, collections=schedule.collection_id
+        owner=schedule.owner_id,
+        status=Document.Status.READY,
+        collections=schedule.collection_id,
     ).annotate(added_at=Coalesce("extracted_at", "created_at"))
     window = Q(added_at__lte=until)
     if since is not None:
@@ -215,17 +260,27 @@ def start_run(*, schedule: Schedule, now: datetime) -> str:
     """Start one run of a claimed schedule, or say why it was skipped; returns the outcome."""
     from .reflections import ReflectionError, create_reflection
 
-    unfinished = schedule.runs.filter(
-        status__in=[Reflection.Status.QUEUED, Reflection.Status.RUNNING]
-    ).order_by("-id").first()
+    unfinished = (
+        schedule.runs.filter(
+            status__in=[Reflection.Status.QUEUED, Reflection.Status.RUNNING]
+        )
+        .order_by("-id")
+        .first()
+    )
     if unfinished is not None:
         return f"skipped: run #{unfinished.pk} has not finished"
     if schedule.scope == Schedule.Scope.NEW:
         document_ids = list(
-            new_documents(schedule=schedule, since=schedule.last_run_at, until=now).values_list("pk", flat=True)
+            new_documents(
+                schedule=schedule, since=schedule.last_run_at, until=now
+            ).values_list("pk", flat=True)
         )
         if not document_ids:
-            since = f"since {_local(schedule.last_run_at)}" if schedule.last_run_at else "yet"
+            since = (
+                f"since {_local(schedule.last_run_at)}"
+                if schedule.last_run_at
+                else "yet"
+            )
             return f"skipped: nothing new {since}"
         scope = {"document_ids": document_ids}
     else:
@@ -235,8 +290,12 @@ def start_run(*, schedule: Schedule, now: datetime) -> str:
     try:
         with transaction.atomic():
             reflection = create_reflection(
-                owner=schedule.owner, question=schedule.question, preset=schedule.preset,
-                effort=schedule.effort, schedule=schedule, **scope,
+                owner=schedule.owner,
+                question=schedule.question,
+                preset=schedule.preset,
+                effort=schedule.effort,
+                schedule=schedule,
+                **scope,
             )
             Schedule.objects.filter(pk=schedule.pk).update(last_run_at=now)
     except ReflectionError as error:
@@ -259,7 +318,9 @@ def run_due_schedules(*, now: datetime | None = None) -> dict[int, str]:
         Schedule.objects.filter(pk=schedule.pk, next_run_at__isnull=True).update(
             next_run_at=next_run_after(schedule, now)
         )
-    due = Schedule.objects.filter(enabled=True, next_run_at__lte=now).select_related("owner", "collection")
+    due = Schedule.objects.filter(enabled=True, next_run_at__lte=now).select_related(
+        "owner", "collection"
+    )
     for schedule in due:
         try:
             following = next_run_after(schedule, now)
@@ -287,7 +348,9 @@ def previous_run(reflection: Reflection) -> Reflection | None:
         return None
     return (
         Reflection.objects.filter(
-            schedule_id=reflection.schedule_id, status=Reflection.Status.SUCCEEDED, pk__lt=reflection.pk
+            schedule_id=reflection.schedule_id,
+            status=Reflection.Status.SUCCEEDED,
+            pk__lt=reflection.pk,
         )
         .order_by("-pk")
         .first()
@@ -299,9 +362,16 @@ def change_message(*, reflection: Reflection) -> str | None:
 
     None for a failed run or one that is not scheduled (the ordinary message applies).
     """
-    if reflection.schedule_id is None or reflection.status != Reflection.Status.SUCCEEDED:
+    if (
+        reflection.schedule_id is None
+        or reflection.status != Reflection.Status.SUCCEEDED
+    ):
         return None
-    question = reflection.question if len(reflection.question) <= 100 else reflection.question[:99] + "…"
+    question = (
+        reflection.question
+        if len(reflection.question) <= 100
+        else reflection.question[:99] + "…"
+    )
     earlier = previous_run(reflection)
     if earlier is None:
         count = len((reflection.result or {}).get("findings", []))

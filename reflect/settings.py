@@ -25,7 +25,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, got {raw!r}"
+        ) from None
 
 
 def env_float(name: str, default: float) -> float:
@@ -59,7 +61,9 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off"
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -135,14 +139,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so a real worker process can share the test database; the pid
     # keeps concurrent test runs apart.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 
 AUTH_USER_MODEL = "reflect.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "documents"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -196,7 +204,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("REFLECT_VISIBILITY_TIMEOUT", 3 * 3600),
 }
 # Fail fast when Redis is down so the web app can say "queue unavailable" instead of hanging.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("REFLECT_QUEUE", "reflect")
@@ -204,7 +216,9 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("REFLECT_QUEUE", "reflect")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
@@ -241,14 +255,20 @@ REFLECT_SDK_MAX_RETRIES = env_int("REFLECT_SDK_MAX_RETRIES", 2)
 REFLECT_TASK_MAX_RETRIES = env_int("REFLECT_TASK_MAX_RETRIES", 5)
 # First task retry waits about this long, doubling each time (with jitter) up to the maximum.
 REFLECT_RETRY_BACKOFF_SECONDS = env_float("REFLECT_RETRY_BACKOFF_SECONDS", 30.0)
-REFLECT_RETRY_BACKOFF_MAX_SECONDS = env_float("REFLECT_RETRY_BACKOFF_MAX_SECONDS", 900.0)
+REFLECT_RETRY_BACKOFF_MAX_SECONDS = env_float(
+    "REFLECT_RETRY_BACKOFF_MAX_SECONDS", 900.0
+)
 # One task run must outlive a whole request with its SDK retries; finished parts are kept, so a
 # run stopped by the limit resumes where it was.
 REFLECT_SOFT_TIME_LIMIT = env_int("REFLECT_SOFT_TIME_LIMIT", 2 * 3600)
-REFLECT_HARD_TIME_LIMIT = env_int("REFLECT_HARD_TIME_LIMIT", REFLECT_SOFT_TIME_LIMIT + 300)
+REFLECT_HARD_TIME_LIMIT = env_int(
+    "REFLECT_HARD_TIME_LIMIT", REFLECT_SOFT_TIME_LIMIT + 300
+)
 # A running reflection whose worker has not reported for this long is presumed dead and may be
 # claimed again; no live task outlives its hard time limit.
-REFLECT_CLAIM_STALE_SECONDS = env_int("REFLECT_CLAIM_STALE_SECONDS", REFLECT_HARD_TIME_LIMIT + 60)
+REFLECT_CLAIM_STALE_SECONDS = env_int(
+    "REFLECT_CLAIM_STALE_SECONDS", REFLECT_HARD_TIME_LIMIT + 60
+)
 
 if REFLECT_PROVIDER not in {"", "openai", "offline"}:
     raise ImproperlyConfigured("REFLECT_PROVIDER must be blank, openai or offline")
@@ -265,14 +285,18 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"REFLECT_PRICES must be a JSON object: {exc}") from None
 if REFLECT_OUTPUT_RESERVE_TOKENS >= REFLECT_CONTEXT_TOKENS:
-    raise ImproperlyConfigured("REFLECT_OUTPUT_RESERVE_TOKENS must be below REFLECT_CONTEXT_TOKENS")
+    raise ImproperlyConfigured(
+        "REFLECT_OUTPUT_RESERVE_TOKENS must be below REFLECT_CONTEXT_TOKENS"
+    )
 if REFLECT_SOFT_TIME_LIMIT <= REFLECT_REQUEST_TIMEOUT * (REFLECT_SDK_MAX_RETRIES + 1):
     raise ImproperlyConfigured(
         "REFLECT_SOFT_TIME_LIMIT must exceed REFLECT_REQUEST_TIMEOUT × (REFLECT_SDK_MAX_RETRIES + 1)"
     )
 if REFLECT_HARD_TIME_LIMIT <= REFLECT_SOFT_TIME_LIMIT:
-    raise ImproperlyConfigured("REFLECT_HARD_TIME_LIMIT must exceed REFLECT_SOFT_TIME_LIMIT")
-if REFLECT_HARD_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured(
+        "REFLECT_HARD_TIME_LIMIT must exceed REFLECT_SOFT_TIME_LIMIT"
+    )
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REFLECT_HARD_TIME_LIMIT:
     raise ImproperlyConfigured(
         "REFLECT_VISIBILITY_TIMEOUT must exceed REFLECT_HARD_TIME_LIMIT, or a running reflection "
         "would be delivered to a second worker"
@@ -282,7 +306,9 @@ if REFLECT_HARD_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeou
 # Development prints mail to the console; production sets EMAIL_BACKEND and EMAIL_* as usual.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -306,14 +332,20 @@ REFLECT_INBOX_SCAN_SECONDS = env_int("REFLECT_INBOX_SCAN_SECONDS", 30)
 # Periodic work has its own queue, consumed by the small worker that runs beat (`make run`,
 # compose's beat service), so a sweep never waits behind the long reflections it is meant to
 # rescue, and only that process needs the inbox folders mounted.
-REFLECT_MAINTENANCE_QUEUE = env_str("REFLECT_MAINTENANCE_QUEUE", "") or f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance"
+REFLECT_MAINTENANCE_QUEUE = (
+    env_str("REFLECT_MAINTENANCE_QUEUE", "")
+    or f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance"
+)
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {
         "task": "reflect.tasks.sweep_stale_work",
         "schedule": REFLECT_SWEEP_INTERVAL_SECONDS,
         # A sweep that waited in the queue past the next one is useless: dropped, not piled up.
-        "options": {"expires": REFLECT_SWEEP_INTERVAL_SECONDS, "queue": REFLECT_MAINTENANCE_QUEUE},
+        "options": {
+            "expires": REFLECT_SWEEP_INTERVAL_SECONDS,
+            "queue": REFLECT_MAINTENANCE_QUEUE,
+        },
     },
     # Starts scheduled reflections that are due.
     "run-due-schedules": {
@@ -358,7 +390,9 @@ REFLECT_REQUEUE_AFTER_SECONDS = env_int("REFLECT_REQUEUE_AFTER_SECONDS", 300)
 REFLECT_EXTRACTION_GIVE_UP_SECONDS = env_int("REFLECT_EXTRACTION_GIVE_UP_SECONDS", 3600)
 # Publishing a task to a Redis that is down must fail within seconds, not hang a page: the
 # connect timeout bounds each try, CELERY_TASK_PUBLISH_RETRY_POLICY bounds the tries.
-CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = env_float("REFLECT_BROKER_CONNECT_TIMEOUT", 2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = env_float(
+    "REFLECT_BROKER_CONNECT_TIMEOUT", 2.0
+)
 if REFLECT_LIVENESS_INTERVAL_SECONDS * 2 > REFLECT_LIVENESS_TTL_SECONDS:
     raise ImproperlyConfigured(
         "REFLECT_LIVENESS_TTL_SECONDS must be at least twice REFLECT_LIVENESS_INTERVAL_SECONDS, "
@@ -376,13 +410,17 @@ CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
 # Start low (e.g. 3600) on a new domain; a year once HTTPS is known to work everywhere.
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 # Subdomains served over plain HTTP would become unreachable: an operator decision.
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG
+)
 # The header only consents to the browsers' preload list; the domain is listed once submitted.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 # Behind a TLS-terminating proxy the app sees plain HTTP; the proxy's header says what it was.
 # Only set this when the proxy overwrites X-Forwarded-Proto, or clients could spoof it.
 REFLECT_BEHIND_PROXY = env_bool("REFLECT_BEHIND_PROXY", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if REFLECT_BEHIND_PROXY else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if REFLECT_BEHIND_PROXY else None
+)
 # Browsers must not guess content types (an uploaded text rendered as HTML) nor frame our pages.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -445,15 +483,24 @@ REFLECT_MODEL_TPM = env_int("REFLECT_MODEL_TPM", 0)
 REFLECT_MODEL_LEASE_SECONDS = env_float("REFLECT_MODEL_LEASE_SECONDS", 30.0)
 # Longer than this waiting for a slot or budget, the task retries later instead of sleeping on.
 REFLECT_MODEL_MAX_WAIT_SECONDS = env_float("REFLECT_MODEL_MAX_WAIT_SECONDS", 300.0)
-if min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0 or REFLECT_MODEL_LEASE_SECONDS <= 0:
-    raise ImproperlyConfigured("REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive")
+if (
+    min(REFLECT_MODEL_MAX_CONCURRENCY, REFLECT_MODEL_TPM) < 0
+    or REFLECT_MODEL_LEASE_SECONDS <= 0
+):
+    raise ImproperlyConfigured(
+        "REFLECT_MODEL_* rate limits must be 0 (unlimited) or positive"
+    )
 
 # --- Scheduled reflections and inbox -----------------------------------------------------------
 # Watched folders: <dir>/<username>/ (or <username>/<collection name>/) are ingested for that person.
-REFLECT_INBOX_DIR = Path(env_str("REFLECT_INBOX_DIR", "") or str(DATA_DIR / "inbox")).resolve()
+REFLECT_INBOX_DIR = Path(
+    env_str("REFLECT_INBOX_DIR", "") or str(DATA_DIR / "inbox")
+).resolve()
 # Files dropped straight into <username>/ go to this collection, created on demand.
 REFLECT_INBOX_COLLECTION = env_str("REFLECT_INBOX_COLLECTION", "Inbox")
 # A file is taken once unchanged for this long: a recorder may still be writing it.
 REFLECT_INBOX_SETTLE_SECONDS = env_float("REFLECT_INBOX_SETTLE_SECONDS", 10.0)
 if not REFLECT_INBOX_COLLECTION.strip() or REFLECT_INBOX_SETTLE_SECONDS < 0:
-    raise ImproperlyConfigured("REFLECT_INBOX_COLLECTION must be set and REFLECT_INBOX_SETTLE_SECONDS >= 0")
+    raise ImproperlyConfigured(
+        "REFLECT_INBOX_COLLECTION must be set and REFLECT_INBOX_SETTLE_SECONDS >= 0"
+    )

@@ -58,8 +58,9 @@ def _release_dead_claims(report: SweepReport) -> None:
     grace = now - timedelta(seconds=settings.REFLECT_DEAD_WORKER_GRACE_SECONDS)
     stale = now - timedelta(seconds=settings.REFLECT_CLAIM_STALE_SECONDS)
     running = list(
-        Reflection.objects.filter(status=Reflection.Status.RUNNING, heartbeat_at__lt=grace)
-        .values_list("pk", "claimed_by", "heartbeat_at", "manifest")
+        Reflection.objects.filter(
+            status=Reflection.Status.RUNNING, heartbeat_at__lt=grace
+        ).values_list("pk", "claimed_by", "heartbeat_at", "manifest")
     )
     if not running:
         return
@@ -68,16 +69,30 @@ def _release_dead_claims(report: SweepReport) -> None:
         if heartbeat_at >= stale and (dead is None or claimed_by not in dead):
             continue
         # Conditional on the claim seen: a worker that reported meanwhile keeps its reflection.
-        mine = Reflection.objects.filter(pk=pk, status=Reflection.Status.RUNNING,
-                                         claimed_by=claimed_by, heartbeat_at=heartbeat_at)
+        mine = Reflection.objects.filter(
+            pk=pk,
+            status=Reflection.Status.RUNNING,
+            claimed_by=claimed_by,
+            heartbeat_at=heartbeat_at,
+        )
         # Counted apart from attempts, which task retries after transient errors also raise.
-        manifest = {**(manifest or {}), "workers_lost": (manifest or {}).get("workers_lost", 0) + 1}
+        manifest = {
+            **(manifest or {}),
+            "workers_lost": (manifest or {}).get("workers_lost", 0) + 1,
+        }
         if manifest["workers_lost"] >= settings.REFLECT_SWEEP_MAX_ATTEMPTS:
-            if _fail_reflection(mine, pk=pk, lost=manifest["workers_lost"], manifest=manifest):
+            if _fail_reflection(
+                mine, pk=pk, lost=manifest["workers_lost"], manifest=manifest
+            ):
                 report.failed.append(pk)
             continue
-        released = mine.update(status=Reflection.Status.QUEUED, claimed_by="", heartbeat_at=now,
-                               manifest=manifest, phase="waiting for a worker (the last one stopped)")
+        released = mine.update(
+            status=Reflection.Status.QUEUED,
+            claimed_by="",
+            heartbeat_at=now,
+            manifest=manifest,
+            phase="waiting for a worker (the last one stopped)",
+        )
         if released:
             log.warning("reflection %s: worker %s is gone, sent again", pk, claimed_by)
             report.released.append(pk)
@@ -90,10 +105,14 @@ def _fail_reflection(mine, *, pk: int, lost: int, manifest: dict) -> bool:
 
     with transaction.atomic():
         failed = mine.update(
-            status=Reflection.Status.FAILED, error_kind=Reflection.ErrorKind.RETRYABLE,
+            status=Reflection.Status.FAILED,
+            error_kind=Reflection.ErrorKind.RETRYABLE,
             error=f"the worker running this reflection stopped {lost} times (it may be too "
-                  "large for the workers' memory); retry it, or ask over fewer documents",
-            phase="", claimed_by="", finished_at=timezone.now(), manifest=manifest,
+            "large for the workers' memory); retry it, or ask over fewer documents",
+            phase="",
+            claimed_by="",
+            finished_at=timezone.now(),
+            manifest=manifest,
         )
         if not failed:
             return False
@@ -108,8 +127,12 @@ def _resend_queued(report: SweepReport) -> None:
     waiting = Reflection.objects.filter(status=Reflection.Status.QUEUED).filter(
         Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, created_at__lt=before)
     )
-    for pk, phase, released_at, manifest in waiting.values_list("pk", "phase", "heartbeat_at", "manifest"):
-        if phase == "waiting to retry" and not _retry_overdue(released_at, manifest or {}, before):
+    for pk, phase, released_at, manifest in waiting.values_list(
+        "pk", "phase", "heartbeat_at", "manifest"
+    ):
+        if phase == "waiting to retry" and not _retry_overdue(
+            released_at, manifest or {}, before
+        ):
             continue
         if _resend_reflection(pk, force=False):
             report.resent.append(pk)
@@ -118,7 +141,9 @@ def _resend_queued(report: SweepReport) -> None:
 def _retry_overdue(released_at, manifest: dict, before) -> bool:
     # A task retry waits in a worker for up to the backoff maximum, or the server's longer
     # Retry-After; only after that is its message presumed lost.
-    wait = max(settings.REFLECT_RETRY_BACKOFF_MAX_SECONDS, manifest.get("retry_after") or 0)
+    wait = max(
+        settings.REFLECT_RETRY_BACKOFF_MAX_SECONDS, manifest.get("retry_after") or 0
+    )
     return released_at is not None and released_at < before - timedelta(seconds=wait)
 
 
@@ -142,9 +167,10 @@ def _sweep_documents(report: SweepReport) -> None:
     give_up = now - timedelta(seconds=settings.REFLECT_EXTRACTION_GIVE_UP_SECONDS)
     for document in unfinished.filter(created_at__lt=give_up):
         failed = Document.objects.filter(pk=document.pk, status=document.status).update(
-            status=Document.Status.FAILED, extracted_at=now,
+            status=Document.Status.FAILED,
+            extracted_at=now,
             error="extraction did not finish (the workers may have been down or stopped on "
-                  "this file); upload it again to retry",
+            "this file); upload it again to retry",
         )
         if failed:
             document.refresh_from_db()
@@ -164,8 +190,11 @@ def _first_resend(name: str) -> bool:
         from .celery import app
 
         key = f"{RESENT_PREFIX}{app.conf.task_default_queue}:{name}"
-        return bool(events.client().set(key, "1", nx=True,
-                                        ex=max(1, settings.REFLECT_REQUEUE_AFTER_SECONDS)))
+        return bool(
+            events.client().set(
+                key, "1", nx=True, ex=max(1, settings.REFLECT_REQUEUE_AFTER_SECONDS)
+            )
+        )
     except redis.RedisError:
         return False  # the queue is down too: nothing could be sent anyway
 

@@ -23,7 +23,11 @@ def extract_document(document_id: int) -> None:
 def _notification(notification_id: int):
     from .models import Notification
 
-    return Notification.objects.select_related("user", "reflection").filter(pk=notification_id).first()
+    return (
+        Notification.objects.select_related("user", "reflection")
+        .filter(pk=notification_id)
+        .first()
+    )
 
 
 @shared_task(acks_late=True, time_limit=120)
@@ -50,11 +54,15 @@ def send_notification_webhook(notification_id: int) -> None:
     try:
         send_webhook(notification=notification)
     except WebhookRefused as error:
-        logger.warning("webhook for notification %s refused: %s", notification_id, error)
+        logger.warning(
+            "webhook for notification %s refused: %s", notification_id, error
+        )
     except WebhookFailed as error:
         # 10 s, 20 s, 40 s ... with jitter, so a receiver that is down briefly still gets it.
-        countdown = min(600, 10 * 2 ** send_notification_webhook.request.retries) * random.uniform(0.8, 1.2)
-        raise send_notification_webhook.retry(exc=error, countdown=countdown)
+        countdown = min(
+            600, 10 * 2**send_notification_webhook.request.retries
+        ) * random.uniform(0.8, 1.2)
+        raise send_notification_webhook.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(
@@ -71,10 +79,13 @@ def run_reflection(self, reflection_id: int) -> None:
 
     try:
         reflections.run_reflection(
-            reflection_id=reflection_id, final_attempt=self.request.retries >= self.max_retries
+            reflection_id=reflection_id,
+            final_attempt=self.request.retries >= self.max_retries,
         )
     except reflections.RetryLater as exc:
-        countdown = reflections.retry_delay(retries=self.request.retries, retry_after=exc.retry_after)
+        countdown = reflections.retry_delay(
+            retries=self.request.retries, retry_after=exc.retry_after
+        )
         raise self.retry(countdown=countdown, exc=exc) from None
 
 

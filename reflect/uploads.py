@@ -33,7 +33,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 def refused_uploads(request: HttpRequest) -> list[str]:
     """Names of the files of this request dropped for being over the size limit."""
-    request.FILES  # parse the body, if nothing has yet
+    _ = request.FILES  # reading it parses the body, if nothing has yet
     return list(getattr(request, "refused_uploads", []))
 
 

@@ -39,7 +39,9 @@ def check_destination(url: str, *, allow_private: bool) -> None:
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP
+        )
     except socket.gaierror as error:
         raise WebhookFailed(f"cannot resolve {parts.hostname}: {error}") from None
     for info in infos:
@@ -55,14 +57,21 @@ def post(*, url: str, secret: str, payload: dict) -> int:
     check_destination(url, allow_private=settings.REFLECT_WEBHOOK_ALLOW_PRIVATE)
     body = json.dumps(payload, sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json",
-        "User-Agent": "Reflect-Webhook/1",
-        "X-Reflect-Timestamp": timestamp,
-        "X-Reflect-Signature": signature(secret, timestamp, body),
-    })
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Reflect-Webhook/1",
+            "X-Reflect-Timestamp": timestamp,
+            "X-Reflect-Signature": signature(secret, timestamp, body),
+        },
+    )
     try:
-        with urllib.request.urlopen(request, timeout=settings.REFLECT_WEBHOOK_TIMEOUT) as response:
+        with urllib.request.urlopen(
+            request, timeout=settings.REFLECT_WEBHOOK_TIMEOUT
+        ) as response:
             return response.status
     except urllib.error.HTTPError as error:
         if 400 <= error.code < 500 and error.code not in (408, 429):

@@ -20,7 +20,9 @@ celery_app.conf.task_default_queue = TEST_QUEUE
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The shared corpus of real files (../shared/corpus, or $REFLECT_SHARED_DIR/corpus)."""
-    assert SHARED_CORPUS.is_dir(), f"shared corpus missing at {SHARED_CORPUS} (set REFLECT_SHARED_DIR)"
+    assert SHARED_CORPUS.is_dir(), (
+        f"shared corpus missing at {SHARED_CORPUS} (set REFLECT_SHARED_DIR)"
+    )
     return SHARED_CORPUS
 
 
@@ -55,7 +57,10 @@ def queued_tasks(redis_client):
     def read() -> list[tuple[str, list]]:
         messages = [json.loads(m) for m in redis_client.lrange(TEST_QUEUE, 0, -1)]
         return [
-            (m["headers"]["task"], json.loads(__import__("base64").b64decode(m["body"]))[0])
+            (
+                m["headers"]["task"],
+                json.loads(__import__("base64").b64decode(m["body"]))[0],
+            )
             for m in reversed(messages)
         ]
 
@@ -76,9 +81,13 @@ def start_worker(tmp_path, session_media_root, redis_client):
     workers: list[Worker] = []
 
     def start(env: dict | None = None, concurrency: int = 1) -> Worker:
-        worker = Worker(queue=TEST_QUEUE, media_root=session_media_root,
-                        log_path=tmp_path / f"worker-{len(workers)}.log", env=env,
-                        concurrency=concurrency)
+        worker = Worker(
+            queue=TEST_QUEUE,
+            media_root=session_media_root,
+            log_path=tmp_path / f"worker-{len(workers)}.log",
+            env=env,
+            concurrency=concurrency,
+        )
         workers.append(worker)
         return worker.start()
 

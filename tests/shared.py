@@ -4,4 +4,7 @@ REFLECT_SHARED_DIR when it sits elsewhere."""
 import os
 from pathlib import Path
 
-SHARED = Path(os.environ.get("REFLECT_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = Path(
+    os.environ.get("REFLECT_SHARED_DIR")
+    or Path(__file__).resolve().parents[2] / "shared"
+)

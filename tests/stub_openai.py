@@ -13,6 +13,7 @@ returning one; `answer(result)` builds the success body for whichever endpoint w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -111,7 +112,11 @@ def chat_completion(
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": refusal},
+                "message": {
+                    "role": "assistant",
+                    "content": content,
+                    "refusal": refusal,
+                },
                 "finish_reason": finish_reason,
                 "logprobs": None,
             }
@@ -141,10 +146,17 @@ def response_object(
         "status": status,
         "model": model,
         "output": [
-            {"type": "message", "id": "msg_stub", "status": "completed", "role": "assistant",
-             "content": parts}
+            {
+                "type": "message",
+                "id": "msg_stub",
+                "status": "completed",
+                "role": "assistant",
+                "content": parts,
+            }
         ],
-        "incomplete_details": {"reason": incomplete_reason} if incomplete_reason else None,
+        "incomplete_details": {"reason": incomplete_reason}
+        if incomplete_reason
+        else None,
         "error": None,
         "parallel_tool_calls": False,
         "tool_choice": "auto",
@@ -171,12 +183,20 @@ def answer(
 
     def render(request: Recorded) -> Reply:
         if request.is_chat:
-            body = chat_completion(text, finish_reason=finish_reason, usage_=usage_, refusal=refusal)
+            body = chat_completion(
+                text, finish_reason=finish_reason, usage_=usage_, refusal=refusal
+            )
         elif finish_reason == "length":
-            body = response_object(text, status="incomplete", incomplete_reason="max_output_tokens",
-                                   usage_=usage_)
+            body = response_object(
+                text,
+                status="incomplete",
+                incomplete_reason="max_output_tokens",
+                usage_=usage_,
+            )
         else:
-            body = response_object(None if refusal else text, usage_=usage_, refusal=refusal)
+            body = response_object(
+                None if refusal else text, usage_=usage_, refusal=refusal
+            )
         return Reply(200, body, headers=dict(headers or {}), delay=delay)
 
     return render
@@ -194,7 +214,9 @@ def error(
 ) -> Reply:
     """An error reply; `wrap=False` sends the fields at top level (some servers do)."""
     fields = {"message": message, "type": type_, "code": code, "param": param}
-    return Reply(status, {"error": fields} if wrap else fields, headers=dict(headers or {}))
+    return Reply(
+        status, {"error": fields} if wrap else fields, headers=dict(headers or {})
+    )
 
 
 class StubOpenAI:
@@ -202,37 +224,51 @@ class StubOpenAI:
         self.requests: list[Recorded] = []
         self._script: list[Script] = []
         self._lock = threading.Lock()
-        self.default: Script = Reply(500, {"error": {"message": "stub: no scripted reply left",
-                                                     "type": "server_error"}},
-                                     headers={"x-should-retry": "false"})
+        self.default: Script = Reply(
+            500,
+            {
+                "error": {
+                    "message": "stub: no scripted reply left",
+                    "type": "server_error",
+                }
+            },
+            headers={"x-should-retry": "false"},
+        )
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 try:
                     body = json.loads(raw) if raw else None
                 except ValueError:
                     body = None
-                recorded = Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()},
-                                    raw, body)
+                recorded = Recorded(
+                    "POST",
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    raw,
+                    body,
+                )
                 reply = stub._next(recorded)
                 if reply.delay:
                     time.sleep(reply.delay)
-                payload = reply.raw if reply.raw is not None else json.dumps(reply.json_body).encode()
+                payload = (
+                    reply.raw
+                    if reply.raw is not None
+                    else json.dumps(reply.json_body).encode()
+                )
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, *args) -> None:
                 pass
@@ -240,7 +276,9 @@ class StubOpenAI:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            daemon=True,
         )
 
     @property
@@ -278,10 +316,17 @@ class StubOpenAI:
             return item
         try:
             return item(request)
-        except Exception as exc:  # noqa: BLE001 - a broken script must show in the test
-            return Reply(500, {"error": {"message": f"stub script raised {exc!r}",
-                                         "type": "stub_error"}},
-                         headers={"x-should-retry": "false"})
+        except Exception as exc:
+            return Reply(
+                500,
+                {
+                    "error": {
+                        "message": f"stub script raised {exc!r}",
+                        "type": "stub_error",
+                    }
+                },
+                headers={"x-should-retry": "false"},
+            )
 
     def __enter__(self) -> StubOpenAI:
         return self.start()

@@ -50,10 +50,20 @@ def stop_process_group(process: subprocess.Popen | None, *, timeout: float) -> N
 
 
 class Worker:
-    def __init__(self, *, queue: str, media_root: Path, log_path: Path, env: dict | None = None,
-                 concurrency: int = 1, extra_args: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        *,
+        queue: str,
+        media_root: Path,
+        log_path: Path,
+        env: dict | None = None,
+        concurrency: int = 1,
+        extra_args: tuple[str, ...] = (),
+    ):
         self.queue = queue
-        self.extra_args = tuple(extra_args)  # e.g. ("-B", "--schedule", path): beat inside
+        self.extra_args = tuple(
+            extra_args
+        )  # e.g. ("-B", "--schedule", path): beat inside
         self.log_path = log_path
         self.env = process_env(media_root=media_root, queue=queue, env=env)
         self.concurrency = concurrency
@@ -63,11 +73,28 @@ class Worker:
         self._log = open(self.log_path, "ab")
         start_offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "reflect", "worker", "-Q", f"{self.queue},{self.queue}.maintenance",
-             "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "-n", f"test-{self.queue}-{time.time_ns()}@%h",
-             *self.extra_args],
-            cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reflect",
+                "worker",
+                "-Q",
+                f"{self.queue},{self.queue}.maintenance",
+                "--pool=prefork",
+                f"--concurrency={self.concurrency}",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{self.queue}-{time.time_ns()}@%h",
+                *self.extra_args,
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
@@ -96,7 +123,9 @@ class Worker:
             self._log.close()
 
 
-def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1, message: str = "condition"):
+def wait_for(
+    predicate, *, timeout: float = 30, interval: float = 0.1, message: str = "condition"
+):
     """Poll `predicate` until it returns a truthy value; fail with `message` after `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -110,7 +139,9 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1, message: 
 class WebServer:
     """The ASGI app under uvicorn in its own process, on the test database (like production)."""
 
-    def __init__(self, *, media_root: Path, log_path: Path, queue: str, env: dict | None = None):
+    def __init__(
+        self, *, media_root: Path, log_path: Path, queue: str, env: dict | None = None
+    ):
         import socket
 
         with socket.socket() as sock:
@@ -126,14 +157,30 @@ class WebServer:
 
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "reflect.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "reflect.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"web server exited early:\n{self.log_path.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"web server exited early:\n{self.log_path.read_text()[-3000:]}"
+                )
             try:
                 urllib.request.urlopen(self.url + "/accounts/login/", timeout=1)
                 return self

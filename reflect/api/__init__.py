@@ -34,8 +34,12 @@ api.add_router("/notifications/", notifications.router)
 @login_not_required
 def unknown_endpoint(request: HttpRequest, rest: str) -> JsonResponse:
     hint = " (API paths end with a slash)" if not request.path.endswith("/") else ""
-    return JsonResponse(errors.error_body(404, f"no API endpoint at {request.path}{hint}; see /api/docs"),
-                        status=404)
+    return JsonResponse(
+        errors.error_body(
+            404, f"no API endpoint at {request.path}{hint}; see /api/docs"
+        ),
+        status=404,
+    )
 
 
 def _exempt_from_login(patterns: list) -> None:

@@ -15,11 +15,17 @@ router = Router(tags=["collections"])
 
 
 def owned(request, collection_id: int) -> Collection:
-    return get_object_or_404(Collection.objects.prefetch_related("documents"), pk=collection_id, owner=request.auth)
+    return get_object_or_404(
+        Collection.objects.prefetch_related("documents"),
+        pk=collection_id,
+        owner=request.auth,
+    )
 
 
 def name_taken(name: str) -> ApiError:
-    return ApiError(409, f"you already have a collection named “{name}”", code="name_taken")
+    return ApiError(
+        409, f"you already have a collection named “{name}”", code="name_taken"
+    )
 
 
 @router.get("/", response=answers({200: list[CollectionOut]}), url_name="collections")
@@ -44,7 +50,11 @@ def create_collection(request, payload: CollectionIn):
     return Status(201, owned(request, collection.pk))
 
 
-@router.get("/{int:collection_id}/", response=answers({200: CollectionOut}, 404), url_name="collection")
+@router.get(
+    "/{int:collection_id}/",
+    response=answers({200: CollectionOut}, 404),
+    url_name="collection",
+)
 def get_collection(request, collection_id: Id):
     return owned(request, collection_id)
 
@@ -55,7 +65,11 @@ def rename_collection(request, collection_id: Id, payload: CollectionIn):
     name = payload.name.strip()
     if not name:
         raise ApiError(422, "the name must not be blank")
-    if Collection.objects.filter(owner=request.auth, name=name).exclude(pk=collection.pk).exists():
+    if (
+        Collection.objects.filter(owner=request.auth, name=name)
+        .exclude(pk=collection.pk)
+        .exists()
+    ):
         raise name_taken(name)
     service.rename_collection(collection=collection, name=name)
     return collection
@@ -68,22 +82,36 @@ def delete_collection(request, collection_id: Id):
     return Status(204, None)
 
 
-@router.post("/{int:collection_id}/documents/", response=answers({200: CollectionOut}, 404),
-             url_name="collection-documents")
+@router.post(
+    "/{int:collection_id}/documents/",
+    response=answers({200: CollectionOut}, 404),
+    url_name="collection-documents",
+)
 def add_documents(request, collection_id: Id, payload: DocumentIdsIn):
     """Add your documents to the collection; ids that are not yours answer 404 and add nothing."""
     collection = owned(request, collection_id)
     wanted = set(payload.document_ids)
-    found = set(Document.objects.filter(owner=request.auth, pk__in=wanted).values_list("pk", flat=True))
+    found = set(
+        Document.objects.filter(owner=request.auth, pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
     if wanted - found:
         missing = ", ".join(str(pk) for pk in sorted(wanted - found))
-        raise ApiError(404, f"documents not found: {missing}", details={"document_ids": sorted(wanted - found)})
+        raise ApiError(
+            404,
+            f"documents not found: {missing}",
+            details={"document_ids": sorted(wanted - found)},
+        )
     service.add_to_collection(collection=collection, document_ids=sorted(found))
     return owned(request, collection_id)
 
 
-@router.delete("/{int:collection_id}/documents/{int:document_id}/", response=answers({204: None}, 404),
-               url_name="collection-document")
+@router.delete(
+    "/{int:collection_id}/documents/{int:document_id}/",
+    response=answers({204: None}, 404),
+    url_name="collection-document",
+)
 def remove_document(request, collection_id: Id, document_id: Id):
     """Take a document out of the collection (the document itself is kept)."""
     collection = owned(request, collection_id)

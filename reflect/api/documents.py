@@ -29,51 +29,98 @@ def list_documents(request, filters: Query[DocumentFilters]):
 
 
 @router.post("/", response=answers({202: UploadOut}, 404, 413))
-def upload_documents(request, files: File[list[UploadedFile]] = None, collection_id: Form[Id | None] = None):
+def upload_documents(
+    request,
+    files: File[list[UploadedFile]] = None,
+    collection_id: Form[Id | None] = None,
+):
     """Store each file and queue its extraction; each file's outcome is in `results`.
 
     202 when at least one file was accepted (created or already there): poll each document's
     `url` until its status is ready or failed. When every file is refused: 413 if they were all
     too large, else 422, with the outcomes in `error.details.results`.
     """
-    collection = get_object_or_404(Collection, pk=collection_id, owner=request.auth) if collection_id else None
+    collection = (
+        get_object_or_404(Collection, pk=collection_id, owner=request.auth)
+        if collection_id
+        else None
+    )
     files = files or []
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
-    refused = [{"name": service.clean_filename(name), "outcome": "rejected", "reason": uploads.too_large_message(),
-                "document": None, "too_large": True} for name in uploads.refused_uploads(request)]
+    refused = [
+        {
+            "name": service.clean_filename(name),
+            "outcome": "rejected",
+            "reason": uploads.too_large_message(),
+            "document": None,
+            "too_large": True,
+        }
+        for name in uploads.refused_uploads(request)
+    ]
     if not files and not refused:
         raise ApiError(422, "send at least one file in the multipart field `files`")
     if len(files) + len(refused) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
-        raise ApiError(413, f"too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once")
+        raise ApiError(
+            413,
+            f"too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once",
+        )
     results = refused + [upload_one(request.auth, uploaded) for uploaded in files]
     accepted = [r["document"] for r in results if r["document"] is not None]
     if collection is not None and accepted:
-        service.add_to_collection(collection=collection, document_ids=[d.pk for d in accepted])
+        service.add_to_collection(
+            collection=collection, document_ids=[d.pk for d in accepted]
+        )
     too_large = [r.pop("too_large") for r in results]
     if not accepted:
-        raise ApiError(413 if all(too_large) else 422, "no file was accepted: " + "; ".join(
-            f"{r['name']}: {r['reason']}" for r in results), code="upload_rejected", details={"results": results})
-    return Status(202, {
-        "results": results,
-        "created": sum(r["outcome"] == "created" for r in results),
-        "duplicates": sum(r["outcome"] == "duplicate" for r in results),
-        "rejected": sum(r["outcome"] == "rejected" for r in results),
-    })
+        raise ApiError(
+            413 if all(too_large) else 422,
+            "no file was accepted: "
+            + "; ".join(f"{r['name']}: {r['reason']}" for r in results),
+            code="upload_rejected",
+            details={"results": results},
+        )
+    return Status(
+        202,
+        {
+            "results": results,
+            "created": sum(r["outcome"] == "created" for r in results),
+            "duplicates": sum(r["outcome"] == "duplicate" for r in results),
+            "rejected": sum(r["outcome"] == "rejected" for r in results),
+        },
+    )
 
 
 def upload_one(owner, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(owner=owner, uploaded=uploaded)
     if outcome.upload is None:
-        return {"name": outcome.name, "outcome": "rejected", "reason": outcome.error, "document": None,
-                "too_large": uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES}
-    return {"name": outcome.name, "outcome": "created" if outcome.upload.created else "duplicate", "reason": "",
-            "document": outcome.upload.document, "too_large": False}
+        return {
+            "name": outcome.name,
+            "outcome": "rejected",
+            "reason": outcome.error,
+            "document": None,
+            "too_large": uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES,
+        }
+    return {
+        "name": outcome.name,
+        "outcome": "created" if outcome.upload.created else "duplicate",
+        "reason": "",
+        "document": outcome.upload.document,
+        "too_large": False,
+    }
 
 
-@router.get("/{int:document_id}/", response=answers({200: DocumentDetailOut}, 404), url_name="document")
+@router.get(
+    "/{int:document_id}/",
+    response=answers({200: DocumentDetailOut}, 404),
+    url_name="document",
+)
 def get_document(request, document_id: Id):
     """The document with its extracted text (empty until status is ready)."""
-    return get_object_or_404(Document.objects.prefetch_related("collections"), pk=document_id, owner=request.auth)
+    return get_object_or_404(
+        Document.objects.prefetch_related("collections"),
+        pk=document_id,
+        owner=request.auth,
+    )
 
 
 @router.delete("/{int:document_id}/", response=answers({204: None}, 404))

@@ -39,7 +39,9 @@ class ErrorOut(Schema):
 class ApiError(Exception):
     """Raised by endpoints to answer with a specific status, code and message."""
 
-    def __init__(self, status: int, message: str, *, code: str = "", details: Any = None) -> None:
+    def __init__(
+        self, status: int, message: str, *, code: str = "", details: Any = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
@@ -51,35 +53,64 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, f"{what} not found")
 
 
-def error_body(status: int, message: str, *, code: str = "", details: Any = None) -> dict:
-    return {"error": {"code": code or CODES.get(status, "error"), "message": message, "details": details}}
+def error_body(
+    status: int, message: str, *, code: str = "", details: Any = None
+) -> dict:
+    return {
+        "error": {
+            "code": code or CODES.get(status, "error"),
+            "message": message,
+            "details": details,
+        }
+    }
 
 
 def install(api: NinjaAPI) -> None:
     """Register the handlers that turn every expected failure into the one shape."""
 
-    def respond(request: HttpRequest, status: int, message: str, *, code: str = "", details: Any = None,
-                headers: dict | None = None) -> HttpResponse:
-        response = api.create_response(request, error_body(status, message, code=code, details=details),
-                                       status=status)
+    def respond(
+        request: HttpRequest,
+        status: int,
+        message: str,
+        *,
+        code: str = "",
+        details: Any = None,
+        headers: dict | None = None,
+    ) -> HttpResponse:
+        response = api.create_response(
+            request,
+            error_body(status, message, code=code, details=details),
+            status=status,
+        )
         for name, value in (headers or {}).items():
             response[name] = value
         return response
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return respond(request, exc.status, exc.message, code=exc.code, details=exc.details)
+        return respond(
+            request, exc.status, exc.message, code=exc.code, details=exc.details
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc):
-        return respond(request, 401, "a valid API token is needed: send `Authorization: Bearer <token>`; "
-                       "tokens are created and revoked on the settings page",
-                       headers={"WWW-Authenticate": 'Bearer realm="reflect"'})
+        return respond(
+            request,
+            401,
+            "a valid API token is needed: send `Authorization: Bearer <token>`; "
+            "tokens are created and revoked on the settings page",
+            headers={"WWW-Authenticate": 'Bearer realm="reflect"'},
+        )
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
         headers = {"Retry-After": str(int(exc.wait))} if exc.wait else {}
-        return respond(request, 429, "too many requests: slow down and retry later", headers=headers)
+        return respond(
+            request,
+            429,
+            "too many requests: slow down and retry later",
+            headers=headers,
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
@@ -92,12 +123,22 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
         details = [
-            {"location": list(error.get("loc", [])), "message": error.get("msg", ""), "type": error.get("type", "")}
+            {
+                "location": list(error.get("loc", [])),
+                "message": error.get("msg", ""),
+                "type": error.get("type", ""),
+            }
             for error in exc.errors
         ]
-        fields = ", ".join(".".join(str(part) for part in d["location"]) for d in details)
-        return respond(request, 422, f"invalid request: check {fields}" if fields else "invalid request",
-                       details=details)
+        fields = ", ".join(
+            ".".join(str(part) for part in d["location"]) for d in details
+        )
+        return respond(
+            request,
+            422,
+            f"invalid request: check {fields}" if fields else "invalid request",
+            details=details,
+        )
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
@@ -109,5 +150,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(QueueUnavailable)
     def queue_down(request, exc):
-        return respond(request, 503, "the work queue is unavailable; retry in a moment",
-                       headers={"Retry-After": "30"})
+        return respond(
+            request,
+            503,
+            "the work queue is unavailable; retry in a moment",
+            headers={"Retry-After": "30"},
+        )

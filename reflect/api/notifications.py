@@ -20,7 +20,9 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.get("/", response=answers({200: list[NotificationOut]}), url_name="notifications")
+@router.get(
+    "/", response=answers({200: list[NotificationOut]}), url_name="notifications"
+)
 @paginate(Page)
 def list_notifications(request, filters: Query[NotificationFilters]):
     """Newest first; `unread=true` lists only those not read yet."""
@@ -29,10 +31,15 @@ def list_notifications(request, filters: Query[NotificationFilters]):
     return Notification.objects.filter(user=request.auth)
 
 
-@router.post("/{int:notification_id}/read/", response=answers({200: NotificationOut}, 404),
-             url_name="notification-read")
+@router.post(
+    "/{int:notification_id}/read/",
+    response=answers({200: NotificationOut}, 404),
+    url_name="notification-read",
+)
 def mark_read(request, notification_id: Id):
-    notification = get_object_or_404(Notification, pk=notification_id, user=request.auth)
+    notification = get_object_or_404(
+        Notification, pk=notification_id, user=request.auth
+    )
     service.mark_read(notification=notification)
     return notification
 

@@ -9,7 +9,15 @@ from .. import reflections as service
 from ..models import Collection, Reflection
 from .errors import ApiError
 from .responses import answers
-from .schemas import EstimateOut, Id, Page, ReflectionIn, ReflectionOut, ReflectionSummaryOut, Text
+from .schemas import (
+    EstimateOut,
+    Id,
+    Page,
+    ReflectionIn,
+    ReflectionOut,
+    ReflectionSummaryOut,
+    Text,
+)
 
 router = Router(tags=["reflections"])
 
@@ -39,12 +47,20 @@ def owned(request, reflection_id: int) -> Reflection:
     return get_object_or_404(Reflection, pk=reflection_id, owner=request.auth)
 
 
-@router.get("/", response=answers({200: list[ReflectionSummaryOut]}), url_name="reflections")
+@router.get(
+    "/", response=answers({200: list[ReflectionSummaryOut]}), url_name="reflections"
+)
 @paginate(Page)
 def list_reflections(request, filters: Query[ReflectionFilters]):
     """Your reflections, newest first; `q` searches questions, summaries and findings."""
-    return history.search(owner=request.auth, filters={
-        "q": filters.q, "status": filters.status, "collection": filters.collection_id})
+    return history.search(
+        owner=request.auth,
+        filters={
+            "q": filters.q,
+            "status": filters.status,
+            "collection": filters.collection_id,
+        },
+    )
 
 
 @router.post("/", response=answers({200: EstimateOut, 202: ReflectionOut}, 404))
@@ -59,12 +75,20 @@ def start_reflection(request, payload: ReflectionIn):
         raise ApiError(422, "choose a collection or documents, not both")
     collection = parent = None
     if payload.collection_id:
-        collection = get_object_or_404(Collection, pk=payload.collection_id, owner=request.auth)
+        collection = get_object_or_404(
+            Collection, pk=payload.collection_id, owner=request.auth
+        )
     if payload.parent_id:
         parent = owned(request, payload.parent_id)
-    ask = {"owner": request.auth, "question": payload.question, "preset": payload.preset,
-           "collection": collection, "document_ids": payload.document_ids or None, "effort": payload.effort,
-           "parent": parent}
+    ask = {
+        "owner": request.auth,
+        "question": payload.question,
+        "preset": payload.preset,
+        "collection": collection,
+        "document_ids": payload.document_ids or None,
+        "effort": payload.effort,
+        "parent": parent,
+    }
     try:
         if payload.estimate_only:
             return Status(200, {"estimate": service.estimate_reflection(**ask)})
@@ -74,23 +98,36 @@ def start_reflection(request, payload: ReflectionIn):
     return Status(202, as_out(reflection))
 
 
-@router.get("/{int:reflection_id}/", response=answers({200: ReflectionOut}, 404), url_name="reflection")
+@router.get(
+    "/{int:reflection_id}/",
+    response=answers({200: ReflectionOut}, 404),
+    url_name="reflection",
+)
 def get_reflection(request, reflection_id: Id):
     """Status and progress while it runs; summary, findings (with verified quotes) and usage once finished."""
     return as_out(owned(request, reflection_id))
 
 
-@router.post("/{int:reflection_id}/cancel/", response=answers({200: ReflectionOut}, 404, 409),
-             url_name="reflection-cancel")
+@router.post(
+    "/{int:reflection_id}/cancel/",
+    response=answers({200: ReflectionOut}, 404, 409),
+    url_name="reflection-cancel",
+)
 def cancel_reflection(request, reflection_id: Id):
     reflection = owned(request, reflection_id)
     if not service.cancel_reflection(reflection=reflection):
-        raise ApiError(409, f"only a queued or running reflection can be cancelled; this one is {reflection.status}")
+        raise ApiError(
+            409,
+            f"only a queued or running reflection can be cancelled; this one is {reflection.status}",
+        )
     return as_out(reflection)
 
 
-@router.post("/{int:reflection_id}/retry/", response=answers({202: ReflectionOut}, 404, 409),
-             url_name="reflection-retry")
+@router.post(
+    "/{int:reflection_id}/retry/",
+    response=answers({202: ReflectionOut}, 404, 409),
+    url_name="reflection-retry",
+)
 def retry_reflection(request, reflection_id: Id):
     reflection = owned(request, reflection_id)
     try:

@@ -8,4 +8,4 @@ COMMON = (401, 422, 429)
 
 def answers(ok: dict, *codes: int) -> dict:
     """`ok` ({status: schema}) plus the error shape for the common and the given statuses."""
-    return {**ok, **{code: ErrorOut for code in (*COMMON, *codes)}}
+    return {**ok, **dict.fromkeys((*COMMON, *codes), ErrorOut)}

@@ -30,7 +30,9 @@ class Page(PaginationBase):
     """limit/offset pages with the total, in two queries whatever the page size."""
 
     class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})")
+        limit: int = Field(
+            50, ge=1, le=MAX_PAGE, description=f"items per page (at most {MAX_PAGE})"
+        )
         offset: int = Field(0, ge=0, le=10**9, description="items to skip")
 
     class Output(Schema):
@@ -41,10 +43,16 @@ class Page(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params) -> dict:
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, **params
+    ) -> dict:
         start, end = pagination.offset, pagination.offset + pagination.limit
-        return {"items": list(queryset[start:end]), "total": queryset.count(), "limit": pagination.limit,
-                "offset": pagination.offset}
+        return {
+            "items": list(queryset[start:end]),
+            "total": queryset.count(),
+            "limit": pagination.limit,
+            "offset": pagination.offset,
+        }
 
 
 # --- Documents ------------------------------------------------------------------------------------
@@ -124,18 +132,25 @@ class CollectionOut(Schema):
 
 # --- Reflections ----------------------------------------------------------------------------------
 
-Preset = Literal[tuple(["", *PRESETS])]  # type: ignore[valid-type]
+Preset = Literal[("", *PRESETS)]  # type: ignore[valid-type]
 
 
 class ReflectionIn(Schema):
     question: Annotated[Text, Field(max_length=MAX_QUESTION_CHARS)] = ""
     preset: Preset = Field("", description="a preset question: " + ", ".join(PRESETS))
-    collection_id: Id | None = Field(None, description="ask of this collection's ready documents")
+    collection_id: Id | None = Field(
+        None, description="ask of this collection's ready documents"
+    )
     document_ids: Annotated[list[Id], Field(max_length=1000)] = Field(
-        default_factory=list, description="or of these ready documents")
-    parent_id: Id | None = Field(None, description="a follow-up of this reflection, over its documents")
+        default_factory=list, description="or of these ready documents"
+    )
+    parent_id: Id | None = Field(
+        None, description="a follow-up of this reflection, over its documents"
+    )
     effort: Literal["low", "medium", "high"] | None = None
-    estimate_only: bool = Field(False, description="return the estimate and create nothing")
+    estimate_only: bool = Field(
+        False, description="return the estimate and create nothing"
+    )
 
 
 class EstimateOut(Schema):

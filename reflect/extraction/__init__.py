@@ -12,8 +12,9 @@ from .sniff import detect_kind
 __all__ = ["Extraction", "ExtractionError", "Limits", "detect_kind", "extract"]
 
 
-def extract(data: bytes, *, filename: str, limits: Limits = Limits()) -> Extraction:
+def extract(data: bytes, *, filename: str, limits: Limits | None = None) -> Extraction:
     """Extract the text of `data`, deciding its kind from its content and `filename`."""
+    limits = limits or Limits()
     try:
         kind = detect_kind(data, filename=filename)
         extraction = _EXTRACTORS[kind](data, kind=kind, limits=limits)
@@ -22,7 +23,9 @@ def extract(data: bytes, *, filename: str, limits: Limits = Limits()) -> Extract
     except (ExtractionError, *PASS_THROUGH):
         raise
     except MemoryError as error:
-        raise ExtractionError("file too large: it does not fit in memory when opened") from error
+        raise ExtractionError(
+            "file too large: it does not fit in memory when opened"
+        ) from error
     except RecursionError as error:
         raise ExtractionError("damaged file: the structure nests too deeply") from error
     except Exception as error:  # a parser failing in a way nobody anticipated

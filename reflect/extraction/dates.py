@@ -35,24 +35,42 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 PATTERNS = [
     # 2024-03-05, 2024.03.05, 2024_03_05, 2024/03/05
-    re.compile(r"(?<!\d)" + _YEAR + r"(?P<sep>[-._/])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"),
+    re.compile(
+        r"(?<!\d)"
+        + _YEAR
+        + r"(?P<sep>[-._/])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"
+    ),
     # March 5, 2024 / Mar 5th 2024
     re.compile(
-        r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+" + _YEAR + r"(?!\d)",
+        r"\b"
+        + _MONTH
+        + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+"
+        + _YEAR
+        + r"(?!\d)",
         re.IGNORECASE,
     ),
     # 5 March 2024 / 5th of March, 2024
     re.compile(
-        r"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"(?!\d)",
+        r"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _MONTH
+        + r",?\s+"
+        + _YEAR
+        + r"(?!\d)",
         re.IGNORECASE,
     ),
     # 05.03.2024 (day first, as written wherever dots separate dates)
-    re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)(?!\.\d)"),
+    re.compile(
+        r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)(?!\.\d)"
+    ),
     # 03/05/2024 or 13/05/2024: only when one side cannot be a month
-    re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"),
+    re.compile(
+        r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])"
+    ),
 ]
 # Compact 20240305 only in file names, where it is a common way to stamp a recording.
-COMPACT = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?!\d)")
+COMPACT = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?!\d)"
+)
 
 CONTENT_LINES = 5
 CONTENT_CHARS = 600

@@ -27,7 +27,9 @@ def extract_pdf(data: bytes, *, limits: Limits) -> Extraction:
     except Exception as error:
         raise damaged(error) from error
     if count > limits.max_pdf_pages:
-        raise ExtractionError(f"too many pages: {count} (the limit is {limits.max_pdf_pages})")
+        raise ExtractionError(
+            f"too many pages: {count} (the limit is {limits.max_pdf_pages})"
+        )
 
     builder = TextBuilder()
     failure = None

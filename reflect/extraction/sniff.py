@@ -54,7 +54,9 @@ BINARY_SIGNATURES = (
 )
 
 # A cue timing line: start --> end, hours optional and unbounded, milliseconds optional.
-TIMING = re.compile(r"^[ \t]*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*-->[ \t]*\S", re.MULTILINE)
+TIMING = re.compile(
+    r"^[ \t]*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*-->[ \t]*\S", re.MULTILINE
+)
 SRT_TIMING = re.compile(r"^[ \t]*\d+:\d{1,2}:\d{1,2},\d{1,3}[ \t]*-->", re.MULTILINE)
 SNIFF_BYTES = 64 * 1024
 
@@ -89,7 +91,9 @@ def detect_kind(data: bytes, *, filename: str) -> str:
     stripped = head.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ExtractionError("empty file")
-    if stripped.startswith("WEBVTT") and (len(stripped) == 6 or stripped[6] in " \t\r\n"):
+    if stripped.startswith("WEBVTT") and (
+        len(stripped) == 6 or stripped[6] in " \t\r\n"
+    ):
         return "vtt"
     if SRT_TIMING.search(head):
         return "srt"
@@ -114,8 +118,13 @@ def _binary_kind(data: bytes, suffix: str) -> str | None:
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(OLE2_MAGIC):
-        if OLE2_ENCRYPTED_PACKAGE in data[:SNIFF_BYTES] or OLE2_ENCRYPTED_PACKAGE in data[-SNIFF_BYTES:]:
-            raise ExtractionError("encrypted .docx: remove the password in Word and upload it again")
+        if (
+            OLE2_ENCRYPTED_PACKAGE in data[:SNIFF_BYTES]
+            or OLE2_ENCRYPTED_PACKAGE in data[-SNIFF_BYTES:]
+        ):
+            raise ExtractionError(
+                "encrypted .docx: remove the password in Word and upload it again"
+            )
         if suffix in (".doc", ".docx", ".dot", ".rtf"):
             raise ExtractionError("legacy .doc is not supported: save as .docx")
         return None
@@ -142,7 +151,14 @@ def is_wordprocessing_zip(data: bytes) -> bool:
                 if info.file_size < 1024 * 1024:
                     types = archive.read(info)
                     return b"wordprocessingml.document.main" in types
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        KeyError,
+    ):
         return False
     return False
 

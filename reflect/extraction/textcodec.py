@@ -4,7 +4,10 @@ import codecs
 import re
 
 BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (
+        codecs.BOM_UTF32_LE,
+        "utf-32-le",
+    ),  # before UTF-16 LE: it starts with the same two bytes
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -36,7 +39,11 @@ def decode_text(data: bytes, *, partial: bool = False) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        if partial and error.start >= len(data) - 3 and error.reason == "unexpected end of data":
+        if (
+            partial
+            and error.start >= len(data) - 3
+            and error.reason == "unexpected end of data"
+        ):
             return data[: error.start].decode("utf-8")
     # cp1252 leaves five bytes undefined; "replace" keeps even those from failing.
     return data.decode("cp1252", errors="replace")

@@ -27,7 +27,9 @@ NUMBER = re.compile(r"\d+")
 VOICE = re.compile(r"<v(?:\.[^ \t>]*)?(?:[ \t]+([^>]*))?>")
 RUBY_TEXT = re.compile(r"<rt>.*?(?:</rt>|$)")
 # Tags, karaoke timestamps, the name of a tag left unclosed, SSA codes such as {\an8}.
-TAG = re.compile(r"</?(?:[A-Za-z][^<>\n]*|\d[\d:.]*)>|</?[A-Za-z][\w.]*(?=[^>]*$)|\{\\[^}]*\}")
+TAG = re.compile(
+    r"</?(?:[A-Za-z][^<>\n]*|\d[\d:.]*)>|</?[A-Za-z][\w.]*(?=[^>]*$)|\{\\[^}]*\}"
+)
 CHANGE = re.compile(r"[ \t]*>>+[ \t]*")
 BLOCK_KEYWORD = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 SPACES = re.compile(r"[ \t\u00a0\u200b\u200e\u200f]+")
@@ -48,7 +50,9 @@ def extract_transcript(data: bytes, *, kind: str) -> Extraction:
             speakers.setdefault(speaker, None)
     if not builder.segments:
         raise ExtractionError("empty file: the transcript has no captions")
-    return Extraction(kind=kind, text=builder.text, segments=builder.segments, speakers=list(speakers))
+    return Extraction(
+        kind=kind, text=builder.text, segments=builder.segments, speakers=list(speakers)
+    )
 
 
 def parse_cues(text: str, *, vtt: bool) -> list[tuple[float, float | None, list[str]]]:

@@ -25,21 +25,46 @@ M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 STRICT_NAMESPACE = b"purl.oclc.org/ooxml"
 
-W_P, W_R, W_T, W_TBL, W_TR, W_TC = W + "p", W + "r", W + "t", W + "tbl", W + "tr", W + "tc"
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = (
+    W + "p",
+    W + "r",
+    W + "t",
+    W + "tbl",
+    W + "tr",
+    W + "tc",
+)
 W_SDT, W_SDT_CONTENT, W_PPR = W + "sdt", W + "sdtContent", W + "pPr"
 W_TXBX_CONTENT = W + "txbxContent"
 MC_ALTERNATE = MC + "AlternateContent"
 M_MATH, M_MATH_PARA, M_T = M + "oMath", M + "oMathPara", M + "t"
 # Elements whose children are runs (or more such wrappers) in the same paragraph.
 INLINE_WRAPPERS = {
-    W + name for name in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo")
+    W + name
+    for name in (
+        "hyperlink",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "customXml",
+        "fldSimple",
+        "dir",
+        "bdo",
+    )
 }
 BLOCK_WRAPPERS = {W + "customXml", W + "ins", W + "moveTo"}
-RUN_TEXT = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+RUN_TEXT = {
+    W + "tab": "\t",
+    W + "ptab": "\t",
+    W + "br": "\n",
+    W + "cr": "\n",
+    W + "noBreakHyphen": "-",
+}
 RUN_OBJECTS = {W + "drawing", W + "pict", W + "object", MC_ALTERNATE}
 W_FLDCHAR = W + "fldChar"
 
-SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+SAFE_XML = etree.XMLParser(
+    resolve_entities=False, no_network=True, remove_comments=True
+)
 MAX_COMPRESSION_RATIO = 200  # ordinary WordprocessingML compresses 5-30 times
 RATIO_CHECK_BYTES = 2 * 1024 * 1024
 
@@ -77,15 +102,21 @@ def check_package(data: bytes, *, limits: Limits) -> None:
                     f"(the limit is {_megabytes(limits.max_docx_uncompressed_bytes)})"
                 )
             for info in infos:
-                if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
-                    info.compress_size, 1
+                if (
+                    info.file_size > RATIO_CHECK_BYTES
+                    and info.file_size
+                    > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
                 ):
                     raise ExtractionError(
                         f"file too large when uncompressed: {info.filename} expands "
                         f"{info.file_size // max(info.compress_size, 1)} times (a zip bomb?)"
                     )
             names = {info.filename for info in infos}
-            for name in ("_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml"):
+            for name in (
+                "_rels/.rels",
+                "word/_rels/document.xml.rels",
+                "word/document.xml",
+            ):
                 if name in names:
                     with archive.open(name) as part:
                         if STRICT_NAMESPACE in part.read(4096):
@@ -108,7 +139,9 @@ class _Walker:
         self.builder = TextBuilder()
         self.paragraph = 0
         self.tables = 0
-        self.carry = ""  # text of a paragraph whose mark was deleted: it joins the next one
+        self.carry = (
+            ""  # text of a paragraph whose mark was deleted: it joins the next one
+        )
         self.headings, self.lists = _paragraph_styles(document.part)
 
     def walk(self) -> None:
@@ -151,7 +184,11 @@ class _Walker:
         self.paragraph = 0
         number = 0
         for note in root.iterchildren(tag):
-            if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            if note.get(W + "type") in (
+                "separator",
+                "continuationSeparator",
+                "continuationNotice",
+            ):
                 continue
             number += 1
             if part == "comment":
@@ -230,7 +267,9 @@ class _Walker:
                 cells.append(" ".join(texts))
             if any(cells):
                 line = normalize_text(" | ".join(cells)).replace("\n", " ")
-                self.builder.add(line, paragraph=first, part=row_part, table=number, row=row_number)
+                self.builder.add(
+                    line, paragraph=first, part=row_part, table=number, row=row_number
+                )
             for inner in nested:
                 self.table(inner, part)
 
@@ -283,7 +322,7 @@ def _inline(element, out: list[str], boxes: list) -> None:
                 _inline(content, out, boxes)
         elif tag == MC_ALTERNATE:
             _inline(_choice(child), out, boxes)
-        elif tag == M_MATH or tag == M_MATH_PARA:
+        elif tag in (M_MATH, M_MATH_PARA):
             out.append("".join(t.text or "" for t in child.iter(M_T)))
 
 
@@ -321,7 +360,11 @@ def _checkbox(field) -> str:
     state = box.find(W + "checked")
     if state is None:
         state = box.find(W + "default")
-    checked = state is not None and state.get(W + "val", "1") not in ("0", "false", "off")
+    checked = state is not None and state.get(W + "val", "1") not in (
+        "0",
+        "false",
+        "off",
+    )
     return "☒ " if checked else "☐ "
 
 
@@ -337,7 +380,11 @@ def _paragraph_styles(main) -> tuple[dict[str, int], set[str]]:
         if style.get(W + "type") != "paragraph":
             continue
         name_element = style.find(W + "name")
-        name = (name_element.get(W + "val") or "").lower() if name_element is not None else ""
+        name = (
+            (name_element.get(W + "val") or "").lower()
+            if name_element is not None
+            else ""
+        )
         style_id = style.get(W + "styleId")
         if name.startswith("heading ") and name[8:].isdigit():
             headings[style_id] = min(int(name[8:]), 6)

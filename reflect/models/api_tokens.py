@@ -15,7 +15,9 @@ class ApiToken(models.Model):
     stopped working.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     # The first characters of the raw token, so a person can tell their tokens apart.
     prefix = models.CharField(max_length=12)

@@ -6,9 +6,13 @@ from django.urls import reverse
 class Collection(models.Model):
     """A named corpus: the set of documents a reflection can be asked of."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
+    )
     name = models.CharField(max_length=200)
-    documents = models.ManyToManyField("reflect.Document", related_name="collections", blank=True)
+    documents = models.ManyToManyField(
+        "reflect.Document", related_name="collections", blank=True
+    )
     # Lets tools POST files into this collection without a login (empty: no upload URL).
     upload_secret = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -16,11 +20,13 @@ class Collection(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="collection_unique_name_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="collection_unique_name_per_owner"
+            ),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("collection", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collection", args=[self.pk])

@@ -36,14 +36,18 @@ class Document(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField(max_length=255)
     original_name = models.CharField(max_length=255)
     file = models.FileField(upload_to=original_path, max_length=500)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING
+    )
     error = models.TextField(blank=True)
     text = models.TextField(blank=True)
     segments = models.JSONField(default=list, blank=True)
@@ -58,7 +62,9 @@ class Document(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "sha256"], name="document_unique_bytes_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "sha256"], name="document_unique_bytes_per_owner"
+            ),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"])]
 

@@ -58,19 +58,31 @@ class Reflection(models.Model):
         related_name="reflections",
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
     )
     # The schedule that started this run, if any; its previous run is what it is compared with.
     schedule = models.ForeignKey(
-        "reflect.Schedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+        "reflect.Schedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
     )
     question = models.TextField()
     preset = models.CharField(max_length=32, blank=True)
     provider = models.CharField(max_length=16, choices=Provider.choices)
     model = models.CharField(max_length=100, blank=True)
     map_model = models.CharField(max_length=100, blank=True)
-    effort = models.CharField(max_length=8, choices=Effort.choices, default=Effort.MEDIUM)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    effort = models.CharField(
+        max_length=8, choices=Effort.choices, default=Effort.MEDIUM
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
     # "preparing", "part 2 of 5", "synthesising", "verifying": shown while running.
     phase = models.CharField(max_length=60, blank=True)
     parts_done = models.PositiveIntegerField(default=0)
@@ -83,7 +95,9 @@ class Reflection(models.Model):
     manifest = models.JSONField(default=dict, blank=True)
     # Totals over every call made: input_tokens, cached_tokens, output_tokens, reasoning_tokens.
     usage = models.JSONField(default=dict, blank=True)
-    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    cost_usd = models.DecimalField(
+        max_digits=12, decimal_places=6, default=Decimal("0")
+    )
     error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -124,7 +138,9 @@ class ReflectionPart(models.Model):
     produces new keys.
     """
 
-    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="parts")
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="parts"
+    )
     key = models.CharField(max_length=64)
     index = models.PositiveIntegerField()
     slices = models.JSONField(default=list)
@@ -136,7 +152,9 @@ class ReflectionPart(models.Model):
     class Meta:
         ordering = ["reflection", "index"]
         constraints = [
-            models.UniqueConstraint(fields=["reflection", "key"], name="reflection_part_unique_key"),
+            models.UniqueConstraint(
+                fields=["reflection", "key"], name="reflection_part_unique_key"
+            ),
         ]
 
     def __str__(self) -> str:

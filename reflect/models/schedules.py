@@ -20,12 +20,18 @@ class Schedule(models.Model):
         NEW = "new", "Only documents added since the last run"
         ALL = "all", "Every document in the collection"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules")
-    collection = models.ForeignKey("reflect.Collection", on_delete=models.CASCADE, related_name="schedules")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+    )
+    collection = models.ForeignKey(
+        "reflect.Collection", on_delete=models.CASCADE, related_name="schedules"
+    )
     question = models.TextField()
     preset = models.CharField(max_length=32, blank=True)
     effort = models.CharField(max_length=8, default="medium")
-    cadence = models.CharField(max_length=8, choices=Cadence.choices, default=Cadence.WEEKLY)
+    cadence = models.CharField(
+        max_length=8, choices=Cadence.choices, default=Cadence.WEEKLY
+    )
     # Monday is 0, as in datetime.weekday(); used by the weekly cadence.
     weekday = models.PositiveSmallIntegerField(default=0)
     # Local time (settings.TIME_ZONE) of day for the daily and weekly cadences.

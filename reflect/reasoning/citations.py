@@ -47,11 +47,11 @@ ELISION_STARTS_CAP = 1000  # occurrences of an elided quote's first piece worth 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PUNCTUATION = str.maketrans(
     {
-        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032"},
-        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
-        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+        **dict.fromkeys("‘’‚‛′", "'"),
+        **dict.fromkeys("“”„‟″", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
         "\u2026": "...",
-        **{c: None for c in _ZERO_WIDTH},
+        **dict.fromkeys(_ZERO_WIDTH),
     }
 )
 # Text outside these runs is printable ASCII and lone whitespace characters (not before
@@ -61,7 +61,7 @@ _SPECIAL = re.compile(r"(?P<tight>\s+(?=[,.;:!?]))|[^!-~]{2,}|[^\x00-\x7f]")
 # Whitespace before these is dropped: transcripts (AMI, ICSI) write "Okay , right ."
 # where a quote says "Okay, right."; the space never carries meaning.
 _TIGHT_PUNCTUATION = frozenset(",.;:!?")  # "..." too, as "…" folds to it
-_ASCII_SPACES = str.maketrans({c: " " for c in "\t\n\v\f\r\x1c\x1d\x1e\x1f"})
+_ASCII_SPACES = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", " "))
 _ELISION = re.compile(r"\s*[\[(]?\s*\.{3,}\s*[\])]?\s*")
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
@@ -412,11 +412,11 @@ def _shares_word_pairs(needle: str, window: str) -> bool:
     pairs and skip the screen.
     """
     words = _WORD.findall(needle)
-    pairs = set(zip(words, words[1:]))
+    pairs = set(zip(words, words[1:], strict=False))
     if len(pairs) < 4:
         return True
     found = _WORD.findall(window)
-    shared = pairs & set(zip(found, found[1:]))
+    shared = pairs & set(zip(found, found[1:], strict=False))
     return len(shared) >= MIN_SHARED_PAIRS * len(pairs)
 
 

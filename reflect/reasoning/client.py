@@ -27,7 +27,9 @@ from .throttle import Throttle
 log = logging.getLogger(__name__)
 
 SCHEMA_NAME = "reflection"
-SCHEMA_VERSION = hashlib.sha256(json.dumps(RESULT_SCHEMA, sort_keys=True).encode()).hexdigest()[:12]
+SCHEMA_VERSION = hashlib.sha256(
+    json.dumps(RESULT_SCHEMA, sort_keys=True).encode()
+).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,14 @@ PROFILES = {
         silent_truncation=True,
     ),
     "llamacpp": Profile(
-        "llamacpp", instructions_role="system", output_limit_param="max_tokens", content_parts=False
+        "llamacpp",
+        instructions_role="system",
+        output_limit_param="max_tokens",
+        content_parts=False,
     ),
-    "lmstudio": Profile("lmstudio", instructions_role="system", output_limit_param="max_tokens"),
+    "lmstudio": Profile(
+        "lmstudio", instructions_role="system", output_limit_param="max_tokens"
+    ),
 }
 
 # Servers seen rejecting a JSON schema response format, by (base URL, model): later calls in
@@ -78,11 +85,19 @@ class Reply:
 
 
 def empty_usage() -> dict:
-    return {"input_tokens": 0, "cached_tokens": 0, "output_tokens": 0, "reasoning_tokens": 0}
+    return {
+        "input_tokens": 0,
+        "cached_tokens": 0,
+        "output_tokens": 0,
+        "reasoning_tokens": 0,
+    }
 
 
 def add_usage(total: dict, more: dict) -> dict:
-    return {key: int(total.get(key, 0) or 0) + int(more.get(key, 0) or 0) for key in empty_usage()}
+    return {
+        key: int(total.get(key, 0) or 0) + int(more.get(key, 0) or 0)
+        for key in empty_usage()
+    }
 
 
 def supports_cache_breakpoint(model: str) -> bool:
@@ -156,17 +171,33 @@ class ModelClient:
         structured = (self.base_url, model) not in _NO_JSON_SCHEMA
         try:
             return self._complete(
-                model, effort, prompt, max_output_tokens, cache_key, expected_input_tokens, structured
+                model,
+                effort,
+                prompt,
+                max_output_tokens,
+                cache_key,
+                expected_input_tokens,
+                structured,
             )
         except _JsonSchemaRejected:
-            log.info("server rejected a JSON schema for %s; asking for plain JSON", model)
+            log.info(
+                "server rejected a JSON schema for %s; asking for plain JSON", model
+            )
             with _NO_JSON_SCHEMA_LOCK:
                 _NO_JSON_SCHEMA.add((self.base_url, model))
             return self._complete(
-                model, effort, prompt, max_output_tokens, cache_key, expected_input_tokens, False
+                model,
+                effort,
+                prompt,
+                max_output_tokens,
+                cache_key,
+                expected_input_tokens,
+                False,
             )
 
-    def _complete(self, model, effort, prompt, max_output_tokens, cache_key, expected, structured):
+    def _complete(
+        self, model, effort, prompt, max_output_tokens, cache_key, expected, structured
+    ):
         build, send = (
             (self.chat_request, self._send_chat)
             if self.style == "chat"
@@ -181,8 +212,14 @@ class ModelClient:
             structured=structured,
         )
         try:
-            text, usage = self._send_throttled(send, request, model=model, prompt=prompt,
-                                               expected=expected, max_output_tokens=max_output_tokens)
+            text, usage = self._send_throttled(
+                send,
+                request,
+                model=model,
+                prompt=prompt,
+                expected=expected,
+                max_output_tokens=max_output_tokens,
+            )
         except openai.OpenAIError as exc:
             error = errors.classify(exc)
             if structured and errors.is_json_schema_rejection(error, exc):
@@ -202,13 +239,19 @@ class ModelClient:
         data = parse_result(text, usage=usage)
         return Reply(data=data, usage=usage, model=model, structured=structured)
 
-    def _send_throttled(self, send, request, *, model, prompt, expected, max_output_tokens):
+    def _send_throttled(
+        self, send, request, *, model, prompt, expected, max_output_tokens
+    ):
         """Send within the provider limits shared by all workers (see throttle.py)."""
         if self.throttle is None or not self.throttle.enabled:
             return send(request)
         # Providers count the output limit against tokens per minute until the answer is in.
-        input_tokens = expected or count_tokens(prompt.instructions + prompt.corpus + prompt.question)
-        with self.throttle.request(model=model, tokens=input_tokens + max_output_tokens) as held:
+        input_tokens = expected or count_tokens(
+            prompt.instructions + prompt.corpus + prompt.question
+        )
+        with self.throttle.request(
+            model=model, tokens=input_tokens + max_output_tokens
+        ) as held:
             text, usage = send(request)
         held.settle(usage["input_tokens"] + usage["output_tokens"])
         return text, usage
@@ -249,7 +292,11 @@ class ModelClient:
         if structured:
             request["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": SCHEMA_NAME, "schema": RESULT_SCHEMA, "strict": True},
+                "json_schema": {
+                    "name": SCHEMA_NAME,
+                    "schema": RESULT_SCHEMA,
+                    "strict": True,
+                },
             }
         if self.profile.prompt_cache_key and cache_key:
             request["prompt_cache_key"] = cache_key
@@ -259,12 +306,16 @@ class ModelClient:
         completion = _checked(self._openai.chat.completions.create, request, "choices")
         usage = chat_usage(completion.usage)
         if not completion.choices:
-            raise ReasoningError("the model server returned no answer", kind=INVALID_OUTPUT, usage=usage)
+            raise ReasoningError(
+                "the model server returned no answer", kind=INVALID_OUTPUT, usage=usage
+            )
         choice = completion.choices[0]
         message = choice.message
         refusal = getattr(message, "refusal", None)
         if refusal:
-            raise ReasoningError(f"the model declined to answer: {refusal}", kind=PERMANENT, usage=usage)
+            raise ReasoningError(
+                f"the model declined to answer: {refusal}", kind=PERMANENT, usage=usage
+            )
         if choice.finish_reason == "length":
             raise ReasoningError(
                 f"the answer was cut off at the output limit ({request.get(self.profile.output_limit_param)} "
@@ -274,7 +325,9 @@ class ModelClient:
             )
         if choice.finish_reason == "content_filter":
             raise ReasoningError(
-                "the model provider's content filter stopped the answer", kind=PERMANENT, usage=usage
+                "the model provider's content filter stopped the answer",
+                kind=PERMANENT,
+                usage=usage,
             )
         return message.content or "", usage
 
@@ -334,12 +387,16 @@ class ModelClient:
         if response.status == "failed":
             error = response.error
             message = getattr(error, "message", None) or "the model failed"
-            raise ReasoningError(f"the model failed: {message}", kind=PERMANENT, usage=usage)
+            raise ReasoningError(
+                f"the model failed: {message}", kind=PERMANENT, usage=usage
+            )
         if response.status == "incomplete":
             reason = getattr(response.incomplete_details, "reason", None)
             if reason == "content_filter":
                 raise ReasoningError(
-                    "the model provider's content filter stopped the answer", kind=PERMANENT, usage=usage
+                    "the model provider's content filter stopped the answer",
+                    kind=PERMANENT,
+                    usage=usage,
                 )
             raise ReasoningError(
                 f"the answer was cut off ({reason or 'incomplete'}) at "
@@ -352,7 +409,9 @@ class ModelClient:
                 for content in item.content:
                     if content.type == "refusal":
                         raise ReasoningError(
-                            f"the model declined to answer: {content.refusal}", kind=PERMANENT, usage=usage
+                            f"the model declined to answer: {content.refusal}",
+                            kind=PERMANENT,
+                            usage=usage,
                         )
         return response.output_text, usage
 
@@ -373,7 +432,8 @@ def _checked(create, request: dict, field: str):
     if not hasattr(reply, field):
         snippet = " ".join(str(reply).split())[:200]
         raise ReasoningError(
-            f"the model server's reply is not an API response: {snippet}", kind=INVALID_OUTPUT
+            f"the model server's reply is not an API response: {snippet}",
+            kind=INVALID_OUTPUT,
         )
     return reply
 
@@ -393,7 +453,11 @@ def _refuse_hopeless_retries(response) -> None:
 
 
 def _int(value) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    return (
+        int(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else 0
+    )
 
 
 def chat_usage(usage) -> dict:
@@ -506,7 +570,10 @@ def normalise_result(data: dict) -> dict:
                 "observation": finding["observation"],
                 "why_it_matters": str(finding.get("why_it_matters") or ""),
                 "evidence": [
-                    {"document_id": _document_id(item.get("document_id")), "quote": item["quote"]}
+                    {
+                        "document_id": _document_id(item.get("document_id")),
+                        "quote": item["quote"],
+                    }
                     for item in finding.get("evidence", [])
                 ],
             }
@@ -514,7 +581,9 @@ def normalise_result(data: dict) -> dict:
     return {
         "summary": data["summary"],
         "findings": findings,
-        "follow_up_questions": [str(q) for q in data.get("follow_up_questions", []) if q],
+        "follow_up_questions": [
+            str(q) for q in data.get("follow_up_questions", []) if q
+        ],
     }
 
 

@@ -97,14 +97,18 @@ def _classify_status(exc: openai.APIStatusError) -> ReasoningError:
         return ReasoningError(message, kind=CONTEXT_OVERFLOW)
     if status == 429:
         if code == "insufficient_quota" or error_type == "insufficient_quota":
-            return ReasoningError(f"the account has no quota left: {message}", kind=PERMANENT)
+            return ReasoningError(
+                f"the account has no quota left: {message}", kind=PERMANENT
+            )
         if "request too large" in lowered:
             return ReasoningError(
                 f"the request is too large for this account's rate limit: {message}",
                 kind=PERMANENT,
             )
         return ReasoningError(
-            f"rate limited by the model server: {message}", kind=RETRYABLE, retry_after=retry_after
+            f"rate limited by the model server: {message}",
+            kind=RETRYABLE,
+            retry_after=retry_after,
         )
     if status in (408, 409) or status >= 500:
         return ReasoningError(
@@ -115,12 +119,16 @@ def _classify_status(exc: openai.APIStatusError) -> ReasoningError:
     if status == 401:
         return ReasoningError(f"the API key was rejected: {message}", kind=PERMANENT)
     if status == 403:
-        return ReasoningError(f"access denied by the model server: {message}", kind=PERMANENT)
+        return ReasoningError(
+            f"access denied by the model server: {message}", kind=PERMANENT
+        )
     if status == 404:
         return ReasoningError(
             f"the model or endpoint was not found: {message}", kind=PERMANENT
         )
-    return ReasoningError(f"the model server refused the request ({status}): {message}", kind=PERMANENT)
+    return ReasoningError(
+        f"the model server refused the request ({status}): {message}", kind=PERMANENT
+    )
 
 
 def _provider_message(exc: openai.APIStatusError) -> str:
@@ -159,4 +167,6 @@ def is_json_schema_rejection(error: ReasoningError, exc: Exception) -> bool:
     if not isinstance(exc, openai.BadRequestError) or error.kind != PERMANENT:
         return False
     text = f"{error.message} {exc.param or ''}".lower()
-    return any(word in text for word in ("response_format", "json_schema", "text.format"))
+    return any(
+        word in text for word in ("response_format", "json_schema", "text.format")
+    )

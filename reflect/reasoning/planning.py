@@ -39,12 +39,18 @@ class Slice:
     cut_inside_segment: bool = False
 
     def describe(self, document: SourceDocument) -> dict:
-        item = {"document_id": self.document_id, "title": document.title, "whole": self.whole}
+        item = {
+            "document_id": self.document_id,
+            "title": document.title,
+            "whole": self.whole,
+        }
         if not self.whole:
             item["chars"] = [self.start, self.end]
             if self.first_segment is not None:
                 item["segments"] = [self.first_segment, self.last_segment]
-                item["from"] = locators.of_segment(document.segments[self.first_segment])
+                item["from"] = locators.of_segment(
+                    document.segments[self.first_segment]
+                )
                 item["to"] = locators.of_segment(document.segments[self.last_segment])
             if self.cut_inside_segment:
                 item["cut_inside_segment"] = True
@@ -68,8 +74,16 @@ def render_batch(batch: Sequence[Slice], documents: dict[int, SourceDocument]) -
     blocks = []
     for piece in batch:
         document = documents[piece.document_id]
-        part = "" if piece.whole else f"characters {piece.start}-{piece.end} of {len(document.text)}"
-        blocks.append(prompts.render_document(document, start=piece.start, end=piece.end, part=part))
+        part = (
+            ""
+            if piece.whole
+            else f"characters {piece.start}-{piece.end} of {len(document.text)}"
+        )
+        blocks.append(
+            prompts.render_document(
+                document, start=piece.start, end=piece.end, part=part
+            )
+        )
     return "\n".join(blocks)
 
 
@@ -77,7 +91,9 @@ def render_corpus(documents: Sequence[SourceDocument]) -> str:
     return "\n".join(prompts.render_document(document) for document in documents)
 
 
-def call_budget(*, instructions: str, question: str, context_tokens: int, output_reserve: int) -> int:
+def call_budget(
+    *, instructions: str, question: str, context_tokens: int, output_reserve: int
+) -> int:
     """Corpus tokens one call may carry next to these instructions and this question."""
     fixed = count_tokens(instructions) + count_tokens(prompts.question_block(question))
     return context_tokens - output_reserve - fixed - MESSAGE_OVERHEAD
@@ -101,7 +117,11 @@ def make_plan(
     rendered = [prompts.render_document(document) for document in documents]
     document_tokens = count_tokens_batch(rendered)
     corpus_tokens = count_tokens(render_corpus(documents)) if documents else 0
-    limit = single_budget if max_batch_tokens is None else min(single_budget, max_batch_tokens)
+    limit = (
+        single_budget
+        if max_batch_tokens is None
+        else min(single_budget, max_batch_tokens)
+    )
     if corpus_tokens <= limit:
         whole = [
             Slice(d.id, 0, len(d.text), True, tokens)
@@ -143,7 +163,11 @@ def make_plan(
 
 
 def _header_tokens(document: SourceDocument) -> int:
-    return count_tokens(prompts.render_document(document, start=0, end=0, part="characters 0000000-0000000 of 0000000"))
+    return count_tokens(
+        prompts.render_document(
+            document, start=0, end=0, part="characters 0000000-0000000 of 0000000"
+        )
+    )
 
 
 def _split(document: SourceDocument, budget: int, notes: list[str]) -> list[Slice]:
@@ -191,7 +215,9 @@ def _split(document: SourceDocument, budget: int, notes: list[str]) -> list[Slic
                 current = [(piece_start, piece_end, index, piece_tokens)]
                 used = piece_tokens
                 flush(cut=True)
-            where = f"segment {index}" if index is not None else f"characters {start}-{end}"
+            where = (
+                f"segment {index}" if index is not None else f"characters {start}-{end}"
+            )
             notes.append(
                 f"document {document.id} ({document.title}): {where} alone is longer than a "
                 "call can carry and was cut at line or word breaks"
@@ -241,7 +267,11 @@ def _cut(text: str, start: int, end: int, room: int) -> list[tuple[int, int]]:
 
 # Per call, by effort: (low, high) reasoning tokens and visible output tokens. Rough ranges
 # from experience with reasoning models; the estimate says so.
-REASONING_RANGE = {"low": (500, 4_000), "medium": (2_000, 12_000), "high": (6_000, 24_000)}
+REASONING_RANGE = {
+    "low": (500, 4_000),
+    "medium": (2_000, 12_000),
+    "high": (6_000, 24_000),
+}
 OUTPUT_RANGE = {"single": (800, 5_000), "map": (400, 3_000), "reduce": (800, 5_000)}
 # Tokens of notes one map part contributes to the reduce call.
 NOTES_RANGE = (200, 3_000)
@@ -251,8 +281,16 @@ def plan_input_tokens(
     plan: Plan, documents: dict[int, SourceDocument], *, question: str
 ) -> list[int]:
     """Exact input tokens (o200k) of each first-stage call: one single call or the map calls."""
-    instructions = prompts.SINGLE_INSTRUCTIONS if plan.mode == "single" else prompts.MAP_INSTRUCTIONS
-    fixed = count_tokens(instructions) + count_tokens(prompts.question_block(question)) + MESSAGE_OVERHEAD
+    instructions = (
+        prompts.SINGLE_INSTRUCTIONS
+        if plan.mode == "single"
+        else prompts.MAP_INSTRUCTIONS
+    )
+    fixed = (
+        count_tokens(instructions)
+        + count_tokens(prompts.question_block(question))
+        + MESSAGE_OVERHEAD
+    )
     corpora = [render_batch(batch, documents) for batch in plan.batches]
     return [fixed + tokens for tokens in count_tokens_batch(corpora)]
 
@@ -283,9 +321,18 @@ def estimate(
             + MESSAGE_OVERHEAD
         )
         calls.append(
-            (model, fixed + NOTES_RANGE[0] * plan.parts, fixed + NOTES_RANGE[1] * plan.parts, "reduce")
+            (
+                model,
+                fixed + NOTES_RANGE[0] * plan.parts,
+                fixed + NOTES_RANGE[1] * plan.parts,
+                "reduce",
+            )
         )
-    totals = {"output_tokens": [0, 0], "reasoning_tokens": [0, 0], "cost_usd": [0.0, 0.0]}
+    totals = {
+        "output_tokens": [0, 0],
+        "reasoning_tokens": [0, 0],
+        "cost_usd": [0.0, 0.0],
+    }
     priced = True
     for call_model, input_low, input_high, step in calls:
         output_low, output_high = OUTPUT_RANGE[step]
@@ -296,8 +343,12 @@ def estimate(
         totals["output_tokens"][1] += high_total
         totals["reasoning_tokens"][0] += min(reasoning_low, low_total)
         totals["reasoning_tokens"][1] += high_reasoning
-        low = call_cost(call_model, {"input_tokens": input_low, "output_tokens": low_total})
-        high = call_cost(call_model, {"input_tokens": input_high, "output_tokens": high_total})
+        low = call_cost(
+            call_model, {"input_tokens": input_low, "output_tokens": low_total}
+        )
+        high = call_cost(
+            call_model, {"input_tokens": input_high, "output_tokens": high_total}
+        )
         if low is None or high is None:
             priced = False
             continue
@@ -312,11 +363,15 @@ def estimate(
         "documents": len(documents),
         # Exact o200k counts of what the first stage sends; the reduce input is a range.
         "input_tokens": sum(first_stage),
-        "reduce_input_tokens": [calls[-1][1], calls[-1][2]] if plan.mode == "map_reduce" else None,
+        "reduce_input_tokens": [calls[-1][1], calls[-1][2]]
+        if plan.mode == "map_reduce"
+        else None,
         # output_tokens include reasoning_tokens (both are billed as output).
         "output_tokens": totals["output_tokens"],
         "reasoning_tokens": totals["reasoning_tokens"],
-        "cost_usd": [round(totals["cost_usd"][0], 4), round(totals["cost_usd"][1], 4)] if priced else None,
+        "cost_usd": [round(totals["cost_usd"][0], 4), round(totals["cost_usd"][1], 4)]
+        if priced
+        else None,
         "cost_note": "assumes no cached input; cached input is cheaper"
         if priced
         else f"no price known for {model if plan.mode == 'single' else f'{map_model}/{model}'}",

@@ -14,7 +14,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-_LONG = {"long_input_threshold": 272_000, "long_input_multiplier": 2, "long_output_multiplier": 1.5}
+_LONG = {
+    "long_input_threshold": 272_000,
+    "long_input_multiplier": 2,
+    "long_output_multiplier": 1.5,
+}
 
 DEFAULT_PRICES: dict[str, dict] = {
     "gpt-5.6": {"input": 5.0, "cached_input": 0.5, "output": 30.0, **_LONG},
@@ -32,12 +36,22 @@ def price_table() -> dict[str, dict]:
         try:
             override = json.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError as exc:
-            raise ImproperlyConfigured(f"REFLECT_PRICES is not valid JSON: {exc}") from None
+            raise ImproperlyConfigured(
+                f"REFLECT_PRICES is not valid JSON: {exc}"
+            ) from None
         if not isinstance(override, dict):
-            raise ImproperlyConfigured("REFLECT_PRICES must be a JSON object of model → prices")
+            raise ImproperlyConfigured(
+                "REFLECT_PRICES must be a JSON object of model → prices"
+            )
         for name, prices in override.items():
-            if not isinstance(prices, dict) or "input" not in prices or "output" not in prices:
-                raise ImproperlyConfigured(f"REFLECT_PRICES[{name!r}] needs input and output")
+            if (
+                not isinstance(prices, dict)
+                or "input" not in prices
+                or "output" not in prices
+            ):
+                raise ImproperlyConfigured(
+                    f"REFLECT_PRICES[{name!r}] needs input and output"
+                )
             table[name] = {**table.get(name, {}), **prices}
     return table
 

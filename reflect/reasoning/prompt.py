@@ -91,7 +91,11 @@ def document_order(documents: Iterable[SourceDocument]) -> list[SourceDocument]:
     """Oldest meeting first (undated last), then by id: stable across runs and questions."""
     return sorted(
         documents,
-        key=lambda d: (d.meeting_date is None, d.meeting_date.isoformat() if d.meeting_date else "", d.id),
+        key=lambda d: (
+            d.meeting_date is None,
+            d.meeting_date.isoformat() if d.meeting_date else "",
+            d.id,
+        ),
     )
 
 
@@ -148,10 +152,16 @@ def follow_up_question(question: str, earlier: dict | None) -> str:
     findings = (earlier or {}).get("findings") or []
     if not findings:
         return question
-    lines = [question.strip(), "", "Earlier findings on these same documents (context for this "
-             "follow-up; check them against the documents, quote the documents, not these notes):"]
+    lines = [
+        question.strip(),
+        "",
+        "Earlier findings on these same documents (context for this "
+        "follow-up; check them against the documents, quote the documents, not these notes):",
+    ]
     for finding in findings:
-        lines.append(f"- [{finding.get('kind', 'other')}] {finding.get('title', '')}: {finding.get('observation', '')}")
+        lines.append(
+            f"- [{finding.get('kind', 'other')}] {finding.get('title', '')}: {finding.get('observation', '')}"
+        )
     return "\n".join(lines)
 
 
@@ -162,10 +172,18 @@ def question_block(question: str) -> str:
 def render_candidates(parts: Sequence[dict]) -> str:
     """The map results as the reduce call reads them."""
     notes = [
-        {"part": index + 1, "summary": part.get("summary", ""), "findings": part.get("findings", [])}
+        {
+            "part": index + 1,
+            "summary": part.get("summary", ""),
+            "findings": part.get("findings", []),
+        }
         for index, part in enumerate(parts)
     ]
-    return "=== BEGIN NOTES ===\n" + json.dumps(notes, ensure_ascii=False, indent=1) + "\n=== END NOTES ===\n"
+    return (
+        "=== BEGIN NOTES ===\n"
+        + json.dumps(notes, ensure_ascii=False, indent=1)
+        + "\n=== END NOTES ===\n"
+    )
 
 
 def cache_key(fingerprints: Sequence[str], *, model: str, schema_version: str) -> str:

@@ -42,7 +42,14 @@ FINDING_SCHEMA = {
         "why_it_matters": {"type": "string"},
         "evidence": {"type": "array", "items": EVIDENCE_SCHEMA},
     },
-    "required": ["title", "kind", "confidence", "observation", "why_it_matters", "evidence"],
+    "required": [
+        "title",
+        "kind",
+        "confidence",
+        "observation",
+        "why_it_matters",
+        "evidence",
+    ],
     "additionalProperties": False,
 }
 

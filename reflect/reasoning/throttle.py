@@ -160,7 +160,9 @@ class Throttle:
                     reservation.settle(0, unsent=True)
                     raise
         except redis.RedisError as error:
-            log.warning("rate limiter unavailable, calling %s unthrottled: %s", model, error)
+            log.warning(
+                "rate limiter unavailable, calling %s unthrottled: %s", model, error
+            )
             yield reservation
             return
         renewal = self._keep_lease(reservation) if reservation.slot else None
@@ -173,7 +175,11 @@ class Throttle:
                 try:
                     self.client.zrem(_key(model, "slots"), reservation.id)
                 except redis.RedisError as error:
-                    log.warning("could not release a %s slot (it expires by itself): %s", model, error)
+                    log.warning(
+                        "could not release a %s slot (it expires by itself): %s",
+                        model,
+                        error,
+                    )
 
     def _wait(self, deadline: float, model: str, attempt) -> None:
         while True:
@@ -193,7 +199,9 @@ class Throttle:
 
     def _try_slot(self, reservation: Reservation) -> int:
         key = _key(reservation.model, "slots")
-        if self._acquire_slot(keys=[key], args=[self.max_concurrency, self.lease_ms, reservation.id]):
+        if self._acquire_slot(
+            keys=[key], args=[self.max_concurrency, self.lease_ms, reservation.id]
+        ):
             reservation.slot = True
             return 0
         # Slots free when a request ends; poll briskly but not in a busy loop.
@@ -202,7 +210,12 @@ class Throttle:
     def _try_tokens(self, reservation: Reservation) -> int:
         wait = self._reserve_tokens(
             keys=[_key(reservation.model, "tokens")],
-            args=[self.tokens_per_minute, reservation.tokens, reservation.id, WINDOW_MS],
+            args=[
+                self.tokens_per_minute,
+                reservation.tokens,
+                reservation.id,
+                WINDOW_MS,
+            ],
         )
         if int(wait) == 0:
             reservation.counted = True
@@ -217,9 +230,13 @@ class Throttle:
                 try:
                     self._renew_slot(keys=[key], args=[self.lease_ms, reservation.id])
                 except redis.RedisError as error:
-                    log.warning("could not renew a %s slot: %s", reservation.model, error)
+                    log.warning(
+                        "could not renew a %s slot: %s", reservation.model, error
+                    )
 
-        threading.Thread(target=renew, name="reflect-throttle-lease", daemon=True).start()
+        threading.Thread(
+            target=renew, name="reflect-throttle-lease", daemon=True
+        ).start()
         return stop
 
     def in_use(self, model: str) -> int:
@@ -246,7 +263,9 @@ class Reservation:
             return
         if unsent:
             try:
-                self.throttle.client.zrem(_key(self.model, "tokens"), f"{self.id}:{self.tokens}")
+                self.throttle.client.zrem(
+                    _key(self.model, "tokens"), f"{self.id}:{self.tokens}"
+                )
                 self.counted = False
             except redis.RedisError as error:
                 log.warning("could not return unused %s tokens: %s", self.model, error)
@@ -255,7 +274,8 @@ class Reservation:
             return
         try:
             self.throttle._correct_tokens(
-                keys=[_key(self.model, "tokens")], args=[self.id, self.tokens, int(billed_tokens)]
+                keys=[_key(self.model, "tokens")],
+                args=[self.id, self.tokens, int(billed_tokens)],
             )
             self.tokens = int(billed_tokens)
         except redis.RedisError as error:

@@ -10,8 +10,30 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 
 
@@ -23,7 +45,9 @@ def _parser() -> markdown_lib.Markdown:
     # one per thread, since a Markdown instance keeps state while it converts.
     parser = getattr(_parsers, "markdown", None)
     if parser is None:
-        parser = _parsers.markdown = markdown_lib.Markdown(extensions=["tables"], output_format="html")
+        parser = _parsers.markdown = markdown_lib.Markdown(
+            extensions=["tables"], output_format="html"
+        )
     return parser
 
 

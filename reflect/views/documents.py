@@ -19,7 +19,9 @@ def document_list(request):
         "max_upload_mb": settings.REFLECT_MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_files": settings.REFLECT_MAX_FILES_PER_UPLOAD,
     }
-    template = "documents/list.html#document-table" if request.htmx else "documents/list.html"
+    template = (
+        "documents/list.html#document-table" if request.htmx else "documents/list.html"
+    )
     return render(request, template, context)
 
 
@@ -27,13 +29,21 @@ def document_list(request):
 def upload(request):
     files = request.FILES.getlist("files")
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
-    too_large = [{"name": service.clean_filename(name), "ok": False, "error": uploads.too_large_message()}
-                 for name in uploads.refused_uploads(request)]
+    too_large = [
+        {
+            "name": service.clean_filename(name),
+            "ok": False,
+            "error": uploads.too_large_message(),
+        }
+        for name in uploads.refused_uploads(request)
+    ]
     if not files and not too_large:
         return _upload_response(request, [], error="Choose at least one file.")
     if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
         return _upload_response(
-            request, [], error=f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once."
+            request,
+            [],
+            error=f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once.",
         )
     results = too_large + [_upload_one(request.user, f) for f in files]
     return _upload_response(request, results)
@@ -44,14 +54,22 @@ def _upload_one(owner, uploaded) -> dict:
     if outcome.upload is None:
         return {"name": outcome.name, "ok": False, "error": outcome.error}
     doc = outcome.upload.document
-    return {"name": outcome.name, "ok": True, "document_id": doc.pk, "duplicate": not outcome.upload.created,
-            "status": doc.status, "url": doc.get_absolute_url()}
+    return {
+        "name": outcome.name,
+        "ok": True,
+        "document_id": doc.pk,
+        "duplicate": not outcome.upload.created,
+        "status": doc.status,
+        "url": doc.get_absolute_url(),
+    }
 
 
 def _upload_response(request, results: list[dict], error: str = ""):
     wants_json = "application/json" in request.headers.get("Accept", "")
     if wants_json:
-        return JsonResponse({"results": results, "error": error}, status=400 if error else 200)
+        return JsonResponse(
+            {"results": results, "error": error}, status=400 if error else 200
+        )
     for result in results:
         if not result["ok"]:
             messages.error(request, f"{result['name']}: {result['error']}")
@@ -64,12 +82,22 @@ def _upload_response(request, results: list[dict], error: str = ""):
 
 def document_detail(request, pk: int):
     document = get_object_or_404(Document, pk=pk, owner=request.user)
-    template = "documents/detail.html#document-status" if request.htmx else "documents/detail.html"
-    return render(request, template, {
-        "document": document,
-        "blocks": document_blocks(document, highlight=parse_range(request.GET.get("hl", ""))),
-        "collections": document.collections.all(),
-    })
+    template = (
+        "documents/detail.html#document-status"
+        if request.htmx
+        else "documents/detail.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "document": document,
+            "blocks": document_blocks(
+                document, highlight=parse_range(request.GET.get("hl", ""))
+            ),
+            "collections": document.collections.all(),
+        },
+    )
 
 
 def parse_range(raw: str) -> tuple[int, int] | None:
@@ -79,7 +107,9 @@ def parse_range(raw: str) -> tuple[int, int] | None:
     return None
 
 
-def document_blocks(document: Document, *, highlight: tuple[int, int] | None = None) -> list[dict]:
+def document_blocks(
+    document: Document, *, highlight: tuple[int, int] | None = None
+) -> list[dict]:
     """The extracted text cut at its segments, each with its locator, for display.
 
     Blocks overlapping `highlight` (a quoted passage) carry it as before / marked / after.
@@ -88,19 +118,29 @@ def document_blocks(document: Document, *, highlight: tuple[int, int] | None = N
     blocks = []
     for s in document.segments:
         start, end = s["start"], s["end"]
-        block = {"text": text[start:end], "start": start, "end": end,
-                 "where": locators.label(locators.of_segment(s))}
+        block = {
+            "text": text[start:end],
+            "start": start,
+            "end": end,
+            "where": locators.label(locators.of_segment(s)),
+        }
         if highlight and highlight[0] < end and highlight[1] > start:
             lo, hi = max(highlight[0], start), min(highlight[1], end)
-            block.update(before=text[start:lo], marked=text[lo:hi], after=text[hi:end],
-                         first_mark=not any("marked" in b for b in blocks))
+            block.update(
+                before=text[start:lo],
+                marked=text[lo:hi],
+                after=text[hi:end],
+                first_mark=not any("marked" in b for b in blocks),
+            )
         blocks.append(block)
     return blocks
 
 
 def document_original(request, pk: int):
     document = get_object_or_404(Document, pk=pk, owner=request.user)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name
+    )
 
 
 @require_POST

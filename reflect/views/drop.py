@@ -20,23 +20,41 @@ def drop(request, pk: int, secret: str):
     if collection is None:
         raise Http404
     files = request.FILES.getlist("files") or request.FILES.getlist("file")
-    results = [{"name": service.clean_filename(name), "ok": False, "error": uploads.too_large_message()}
-               for name in uploads.refused_uploads(request)]
+    results = [
+        {
+            "name": service.clean_filename(name),
+            "ok": False,
+            "error": uploads.too_large_message(),
+        }
+        for name in uploads.refused_uploads(request)
+    ]
     if not files and not results:
-        return JsonResponse({"results": [], "error": "Send at least one file (field “files”)."}, status=400)
+        return JsonResponse(
+            {"results": [], "error": "Send at least one file (field “files”)."},
+            status=400,
+        )
     if len(files) > settings.REFLECT_MAX_FILES_PER_UPLOAD:
-        error = f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once."
+        error = (
+            f"Too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once."
+        )
         return JsonResponse({"results": [], "error": error}, status=400)
     results += [_drop_one(collection, uploaded) for uploaded in files]
     return JsonResponse({"results": results, "error": ""})
 
 
 def _drop_one(collection: Collection, uploaded) -> dict:
-    outcome = service.upload_file(owner=collection.owner, uploaded=uploaded, collection=collection)
+    outcome = service.upload_file(
+        owner=collection.owner, uploaded=uploaded, collection=collection
+    )
     if outcome.upload is None:
         return {"name": outcome.name, "ok": False, "error": outcome.error}
-    return {"name": outcome.name, "ok": True, "document_id": outcome.upload.document.pk,
-            "duplicate": not outcome.upload.created, "status": outcome.upload.document.status}
+    return {
+        "name": outcome.name,
+        "ok": True,
+        "document_id": outcome.upload.document.pk,
+        "duplicate": not outcome.upload.created,
+        "status": outcome.upload.document.status,
+    }
 
 
 @require_POST

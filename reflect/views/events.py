@@ -39,9 +39,15 @@ async def stream(user_id: int):
         deadline = time.monotonic() + STREAM_SECONDS
         last_sent = time.monotonic()
         while time.monotonic() < deadline:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            message = await pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=1.0
+            )
             if message and message["type"] == "message":
-                data = message["data"].decode() if isinstance(message["data"], bytes) else message["data"]
+                data = (
+                    message["data"].decode()
+                    if isinstance(message["data"], bytes)
+                    else message["data"]
+                )
                 event_type = json.loads(data).get("type", "message")
                 yield f"event: {event_type}\ndata: {data}\n\n"
                 last_sent = time.monotonic()

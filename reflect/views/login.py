@@ -12,21 +12,30 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         # Checked before the password, so a locked account cannot be probed further.
         username = request.POST.get("username", "")
-        wait = login_throttle.locked_for(username=username, ip=login_throttle.client_ip(request))
+        wait = login_throttle.locked_for(
+            username=username, ip=login_throttle.client_ip(request)
+        )
         if wait:
             # An unbound form: validating it would check the password.
             form = self.get_form_class()(request, initial={"username": username})
-            context = self.get_context_data(form=form, lockout=login_throttle.lockout_message(wait))
+            context = self.get_context_data(
+                form=form, lockout=login_throttle.lockout_message(wait)
+            )
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")
-        login_throttle.record_failure(username=username, ip=login_throttle.client_ip(self.request))
+        login_throttle.record_failure(
+            username=username, ip=login_throttle.client_ip(self.request)
+        )
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        login_throttle.clear(username=form.get_user().get_username(), ip=login_throttle.client_ip(self.request))
+        login_throttle.clear(
+            username=form.get_user().get_username(),
+            ip=login_throttle.client_ip(self.request),
+        )
         return super().form_valid(form)
 
 
@@ -38,7 +47,11 @@ def admin_login(request):
     if request.method == "POST":
         wait = login_throttle.locked_for(username=username, ip=ip)
         if wait:
-            return HttpResponse(login_throttle.lockout_message(wait), status=429, content_type="text/plain")
+            return HttpResponse(
+                login_throttle.lockout_message(wait),
+                status=429,
+                content_type="text/plain",
+            )
     response = admin.site.login(request)
     if request.method == "POST":
         if response.status_code == 302 and request.user.is_authenticated:

@@ -13,7 +13,11 @@ def notification_list(request):
 
 
 def bell(request):
-    return render(request, "notifications/bell.html", {"unread_count": service.unread(request.user).count()})
+    return render(
+        request,
+        "notifications/bell.html",
+        {"unread_count": service.unread(request.user).count()},
+    )
 
 
 @require_POST

@@ -13,11 +13,17 @@ from ..models import Reflection
 
 def reflection_list(request):
     form = HistoryFilterForm(request.GET or None, owner=request.user)
-    reflections = history.search(owner=request.user, filters=form.cleaned_data if form.is_valid() else {})
+    reflections = history.search(
+        owner=request.user, filters=form.cleaned_data if form.is_valid() else {}
+    )
     page = Paginator(reflections, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "reflections/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "reflections/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 def ask(request):
@@ -25,10 +31,18 @@ def ask(request):
     if request.method == "POST" and form.is_valid():
         try:
             if "estimate" in request.POST:
-                estimate = service.estimate_reflection(owner=request.user, **form.scope(), **form.question_kwargs())
-                template = "reflections/ask.html#estimate" if request.htmx else "reflections/ask.html"
+                estimate = service.estimate_reflection(
+                    owner=request.user, **form.scope(), **form.question_kwargs()
+                )
+                template = (
+                    "reflections/ask.html#estimate"
+                    if request.htmx
+                    else "reflections/ask.html"
+                )
                 return render(request, template, {"estimate": estimate, "form": form})
-            reflection = service.create_reflection(owner=request.user, **form.scope(), **form.question_kwargs())
+            reflection = service.create_reflection(
+                owner=request.user, **form.scope(), **form.question_kwargs()
+            )
         except service.ReflectionError as error:
             form.add_error(None, str(error))
         else:
@@ -39,14 +53,25 @@ def ask(request):
 
 
 def reflection_detail(request, pk: int):
-    reflection = get_object_or_404(Reflection.objects.select_related("collection", "parent"), pk=pk, owner=request.user)
+    reflection = get_object_or_404(
+        Reflection.objects.select_related("collection", "parent"),
+        pk=pk,
+        owner=request.user,
+    )
     if reflection.is_finished and not request.htmx:
         # Read when the person opens the page; a result arriving while they watch still
         # counts on the bell until they come back to it.
-        notification_service.mark_reflection_read(user=request.user, reflection_id=reflection.pk)
-    context = {"reflection": reflection, "groups": results.grouped_findings(reflection.result),
-               "workers_alive": liveness.workers_alive() if not reflection.is_finished else True,
-               "follow_up_form": FollowUpForm()}
+        notification_service.mark_reflection_read(
+            user=request.user, reflection_id=reflection.pk
+        )
+    context = {
+        "reflection": reflection,
+        "groups": results.grouped_findings(reflection.result),
+        "workers_alive": liveness.workers_alive()
+        if not reflection.is_finished
+        else True,
+        "follow_up_form": FollowUpForm(),
+    }
     if request.htmx:
         response = render(request, "reflections/detail.html#reflection-body", context)
         if reflection.is_finished:
@@ -90,8 +115,12 @@ def reflection_follow_up(request, pk: int):
         messages.error(request, "Write a question to ask.")
         return redirect(parent)
     try:
-        reflection = service.create_reflection(owner=request.user, parent=parent, effort=parent.effort,
-                                               question=form.cleaned_data["question"])
+        reflection = service.create_reflection(
+            owner=request.user,
+            parent=parent,
+            effort=parent.effort,
+            question=form.cleaned_data["question"],
+        )
     except service.ReflectionError as error:
         messages.error(request, str(error))
         return redirect(parent)
@@ -101,10 +130,20 @@ def reflection_follow_up(request, pk: int):
 @require_POST
 def reflection_rerun(request, pk: int):
     earlier = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    scope = {"collection": earlier.collection} if earlier.collection else {"document_ids": earlier.document_ids}
+    scope = (
+        {"collection": earlier.collection}
+        if earlier.collection
+        else {"document_ids": earlier.document_ids}
+    )
     try:
-        reflection = service.create_reflection(owner=request.user, question=earlier.question, preset=earlier.preset,
-                                               effort=earlier.effort, provider=earlier.provider, **scope)
+        reflection = service.create_reflection(
+            owner=request.user,
+            question=earlier.question,
+            preset=earlier.preset,
+            effort=earlier.effort,
+            provider=earlier.provider,
+            **scope,
+        )
     except service.ReflectionError as error:
         messages.error(request, str(error))
         return redirect(earlier)
@@ -115,14 +154,20 @@ def reflection_compare(request, pk: int, other: int):
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     earlier = get_object_or_404(Reflection, pk=other, owner=request.user)
     comparison = history.compare(earlier=earlier, later=reflection)
-    return render(request, "reflections/compare.html",
-                  {"reflection": reflection, "earlier": earlier, "comparison": comparison})
+    return render(
+        request,
+        "reflections/compare.html",
+        {"reflection": reflection, "earlier": earlier, "comparison": comparison},
+    )
 
 
 def reflection_export(request, pk: int):
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    response = HttpResponse(results.as_markdown(reflection=reflection), content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reflection-{reflection.pk}.md"'
+    response = HttpResponse(
+        results.as_markdown(reflection=reflection),
+        content_type="text/markdown; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="reflection-{reflection.pk}.md"'
+    )
     return response
-
-

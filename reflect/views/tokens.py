@@ -8,8 +8,11 @@ from ..models import ApiToken
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=service.MAX_NAME_CHARS, label="Name",
-                           widget=forms.TextInput(attrs={"placeholder": "e.g. nightly export script"}))
+    name = forms.CharField(
+        max_length=service.MAX_NAME_CHARS,
+        label="Name",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. nightly export script"}),
+    )
 
 
 def token_list(request):
@@ -18,13 +21,19 @@ def token_list(request):
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            created = service.create_token(user=request.user, name=form.cleaned_data["name"])
+            created = service.create_token(
+                user=request.user, name=form.cleaned_data["name"]
+            )
         except service.TokenError as error:
             form.add_error("name", str(error))
         else:
             form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "registration/tokens.html", {"tokens": tokens, "form": form, "created": created})
+    return render(
+        request,
+        "registration/tokens.html",
+        {"tokens": tokens, "form": form, "created": created},
+    )
 
 
 @require_POST

@@ -17,13 +17,17 @@ class ApiClient:
         return self.client.get(path, params, headers=self.headers)
 
     def post(self, path: str, body: dict | None = None):
-        return self.client.post(path, body or {}, content_type="application/json", headers=self.headers)
+        return self.client.post(
+            path, body or {}, content_type="application/json", headers=self.headers
+        )
 
     def upload(self, path: str, data: dict):
         return self.client.post(path, data, headers=self.headers)
 
     def patch(self, path: str, body: dict):
-        return self.client.patch(path, body, content_type="application/json", headers=self.headers)
+        return self.client.patch(
+            path, body, content_type="application/json", headers=self.headers
+        )
 
     def delete(self, path: str):
         return self.client.delete(path, headers=self.headers)

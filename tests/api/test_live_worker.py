@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 NO_MODEL = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "REFLECT_PROVIDER": ""}
 
 
-def test_upload_ready_reflect_and_read_the_result_through_the_api(api, settings, start_worker, corpus):
+def test_upload_ready_reflect_and_read_the_result_through_the_api(
+    api, settings, start_worker, corpus
+):
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = settings.REFLECT_PROVIDER = ""
     start_worker(env=NO_MODEL)
     series = sorted((corpus / "meetings/qmsum/ami-ES2004").glob("*.txt"))
@@ -24,14 +26,22 @@ def test_upload_ready_reflect_and_read_the_result_through_the_api(api, settings,
     urls = [r["document"]["url"] for r in uploaded.json()["results"]]
     assert len(urls) == len(series)
 
-    wait_for(lambda: all(api.get(url).json()["status"] == "ready" for url in urls), timeout=60,
-             message="extraction seen through the API")
+    wait_for(
+        lambda: all(api.get(url).json()["status"] == "ready" for url in urls),
+        timeout=60,
+        message="extraction seen through the API",
+    )
     ids = [api.get(url).json()["id"] for url in urls]
-    started = api.post("/api/reflections/", {"document_ids": ids, "preset": "dropped_actions"})
+    started = api.post(
+        "/api/reflections/", {"document_ids": ids, "preset": "dropped_actions"}
+    )
     assert started.status_code == 202, started.content
 
-    result = wait_for(lambda: finished(api, started.json()["url"]), timeout=60,
-                      message="the reflection through the API")
+    result = wait_for(
+        lambda: finished(api, started.json()["url"]),
+        timeout=60,
+        message="the reflection through the API",
+    )
 
     assert result["status"] == "succeeded", result["error"]
     assert result["provider"] == "offline"

@@ -13,9 +13,13 @@ def notify(user, question: str, *, read: bool = False) -> Notification:
     from django.utils import timezone
 
     reflection = make_reflection(user, question=question)
-    return Notification.objects.create(user=user, reflection=reflection, status="succeeded",
-                                       message=f"Reflection ready: {question}",
-                                       read_at=timezone.now() if read else None)
+    return Notification.objects.create(
+        user=user,
+        reflection=reflection,
+        status="succeeded",
+        message=f"Reflection ready: {question}",
+        read_at=timezone.now() if read else None,
+    )
 
 
 def test_notifications_list_newest_first_and_filter_to_unread(api, api_user):
@@ -27,7 +31,9 @@ def test_notifications_list_newest_first_and_filter_to_unread(api, api_user):
 
     assert [n["id"] for n in everything["items"]] == [new.pk, old.pk]
     assert [n["id"] for n in unread["items"]] == [new.pk]
-    assert unread["items"][0]["reflection_url"] == f"/api/reflections/{new.reflection_id}/"
+    assert (
+        unread["items"][0]["reflection_url"] == f"/api/reflections/{new.reflection_id}/"
+    )
 
 
 def test_marking_one_or_all_read(api, api_user):

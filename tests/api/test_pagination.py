@@ -12,7 +12,12 @@ from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/api/documents/", "/api/collections/", "/api/reflections/", "/api/notifications/"]
+LISTS = [
+    "/api/documents/",
+    "/api/collections/",
+    "/api/reflections/",
+    "/api/notifications/",
+]
 
 
 @pytest.fixture
@@ -20,11 +25,22 @@ def many(api_user):
     """Twelve of everything, each collection holding documents, each reflection notified."""
     documents = [make_document(api_user, title=f"Doc {n:02}") for n in range(12)]
     for n in range(12):
-        collection = Collection.objects.create(owner=api_user, name=f"Collection {n:02}")
+        collection = Collection.objects.create(
+            owner=api_user, name=f"Collection {n:02}"
+        )
         collection.documents.add(*documents[: n + 1])
-        reflection = make_reflection(api_user, question=f"Question {n:02}", documents=documents[:2],
-                                     collection=collection)
-        Notification.objects.create(user=api_user, reflection=reflection, status="succeeded", message=f"Done {n}")
+        reflection = make_reflection(
+            api_user,
+            question=f"Question {n:02}",
+            documents=documents[:2],
+            collection=collection,
+        )
+        Notification.objects.create(
+            user=api_user,
+            reflection=reflection,
+            status="succeeded",
+            message=f"Done {n}",
+        )
     return documents
 
 
@@ -33,13 +49,22 @@ def test_pages_walk_the_whole_list_newest_first_with_the_total(api, many):
     third = api.get("/api/documents/", limit=5, offset=10).json()
 
     assert (first["total"], first["limit"], first["offset"]) == (12, 5, 0)
-    assert [d["title"] for d in first["items"]] == [f"Doc {n:02}" for n in range(11, 6, -1)]
+    assert [d["title"] for d in first["items"]] == [
+        f"Doc {n:02}" for n in range(11, 6, -1)
+    ]
     assert [d["title"] for d in third["items"]] == ["Doc 01", "Doc 00"]
     assert api.get("/api/documents/", offset=50).json()["items"] == []
 
 
-@pytest.mark.parametrize("params, field", [({"limit": 0}, "limit"), ({"limit": 201}, "limit"),
-                                           ({"offset": -1}, "offset"), ({"limit": "ten"}, "limit")])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"limit": "ten"}, "limit"),
+    ],
+)
 def test_a_page_size_out_of_range_answers_422_naming_the_parameter(api, params, field):
     error = assert_error(api.get("/api/documents/", **params), 422, "invalid")
     assert field in error["message"]
@@ -53,7 +78,9 @@ def count_queries(call) -> int:
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_the_query_count_does_not_grow_with_the_page_size(api, many, path, django_assert_max_num_queries):
+def test_the_query_count_does_not_grow_with_the_page_size(
+    api, many, path, django_assert_max_num_queries
+):
     api.get(path)  # records the token's use, so both counts below are read-only
     one = count_queries(lambda: api.get(path, limit=1))
 

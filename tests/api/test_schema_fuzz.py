@@ -25,7 +25,12 @@ from .conftest import api_client_for
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 20
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -46,25 +51,48 @@ def wsgi_app():
 def world(api_user, stranger):
     """Real objects at small ids, which hypothesis tries first, so cases reach found objects too."""
     for person in (api_user, stranger):
-        document = make_document(person, title=f"{person.username} notes", text="Alice: who owns it? Bob: me.")
-        collection = Collection.objects.create(owner=person, name=f"{person.username} corpus")
+        document = make_document(
+            person,
+            title=f"{person.username} notes",
+            text="Alice: who owns it? Bob: me.",
+        )
+        collection = Collection.objects.create(
+            owner=person, name=f"{person.username} corpus"
+        )
         collection.documents.add(document)
-        reflection = make_reflection(person, documents=[document], collection=collection,
-                                     result=verified_result(document, "who owns it?"))
-        Notification.objects.create(user=person, reflection=reflection, status="succeeded", message="ready")
+        reflection = make_reflection(
+            person,
+            documents=[document],
+            collection=collection,
+            result=verified_result(document, "who owns it?"),
+        )
+        Notification.objects.create(
+            user=person, reflection=reflection, status="succeeded", message="ready"
+        )
 
 
-def test_fuzzing_every_operation_finds_no_server_error_and_no_schema_violation(api_user, world, wsgi_app,
-                                                                                queued_tasks):
+def test_fuzzing_every_operation_finds_no_server_error_and_no_schema_violation(
+    api_user, world, wsgi_app, queued_tasks
+):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
-    headers = {"Authorization": f"Bearer {api_client_for(api_user).headers['Authorization'].split()[1]}"}
+    headers = {
+        "Authorization": f"Bearer {api_client_for(api_user).headers['Authorization'].split()[1]}"
+    }
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
+    assert len(operations) == sum(
+        len(methods) for methods in api.get_openapi_schema()["paths"].values()
+    )
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case):
             response = case.call(headers=headers)
             case.validate_response(response, checks=CHECKS)

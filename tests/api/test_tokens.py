@@ -16,7 +16,9 @@ from .conftest import ApiClient, assert_error
 pytestmark = pytest.mark.django_db
 
 
-def test_a_token_created_on_the_page_is_shown_once_stored_hashed_and_works(client, owner):
+def test_a_token_created_on_the_page_is_shown_once_stored_hashed_and_works(
+    client, owner
+):
     response = client.post("/accounts/settings/tokens/", {"name": "nightly export"})
 
     assert response.status_code == 200
@@ -26,12 +28,17 @@ def test_a_token_created_on_the_page_is_shown_once_stored_hashed_and_works(clien
     assert token.key_hash == hash_token(raw) and raw not in token.key_hash
     assert raw.startswith(token.prefix) and len(token.prefix) == 12
     listing = client.get("/accounts/settings/tokens/").content.decode()
-    assert token.prefix in listing and raw not in listing, "the raw token is shown only when created"
+    assert token.prefix in listing and raw not in listing, (
+        "the raw token is shown only when created"
+    )
     assert ApiClient(raw).get("/api/documents/").status_code == 200
 
 
 def test_the_settings_page_links_to_the_tokens_page(client, owner):
-    assert "/accounts/settings/tokens/" in client.get("/accounts/settings/").content.decode()
+    assert (
+        "/accounts/settings/tokens/"
+        in client.get("/accounts/settings/").content.decode()
+    )
 
 
 def test_a_token_revoked_on_the_page_answers_401(client, owner):
@@ -51,12 +58,20 @@ def test_a_token_revoked_on_the_page_answers_401(client, owner):
 def test_nobody_can_revoke_someone_elses_token(client, owner, stranger):
     theirs = create_token(user=stranger, name="theirs")
 
-    assert client.post(f"/accounts/settings/tokens/{theirs.token.pk}/revoke/").status_code == 404
+    assert (
+        client.post(f"/accounts/settings/tokens/{theirs.token.pk}/revoke/").status_code
+        == 404
+    )
     assert ApiToken.objects.get(pk=theirs.token.pk).revoked_at is None
 
 
-@pytest.mark.parametrize("header", [None, "Bearer rfl_unknown", "Bearer ", "Basic dXNlcjpwYXNz", "rfl_no_scheme"])
-def test_missing_unknown_or_malformed_credentials_answer_401_with_a_challenge(db, header):
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer rfl_unknown", "Bearer ", "Basic dXNlcjpwYXNz", "rfl_no_scheme"],
+)
+def test_missing_unknown_or_malformed_credentials_answer_401_with_a_challenge(
+    db, header
+):
     client = ApiClient(None)
     if header is not None:
         client.headers = {"Authorization": header}
@@ -70,8 +85,13 @@ def test_missing_unknown_or_malformed_credentials_answer_401_with_a_challenge(db
 def test_a_session_cookie_alone_does_not_authenticate_the_api(client, owner):
     """A logged-in browser cannot be made to call the API from another site: only tokens count."""
     assert_error(client.get("/api/documents/"), 401, "unauthorized")
-    assert_error(client.post("/api/collections/", {"name": "x"}, content_type="application/json"), 401,
-                 "unauthorized")
+    assert_error(
+        client.post(
+            "/api/collections/", {"name": "x"}, content_type="application/json"
+        ),
+        401,
+        "unauthorized",
+    )
 
 
 def test_a_deactivated_persons_token_stops_working(api, api_user):
@@ -94,7 +114,9 @@ def test_last_used_is_recorded_at_most_once_a_minute(api_user):
         assert ApiToken.objects.get(pk=new.token.pk).last_used_at == first
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         api.get("/api/documents/")
-        assert ApiToken.objects.get(pk=new.token.pk).last_used_at == start + timedelta(seconds=61)
+        assert ApiToken.objects.get(pk=new.token.pk).last_used_at == start + timedelta(
+            seconds=61
+        )
 
 
 def test_a_blank_name_is_refused_on_the_page(client, owner):
@@ -114,13 +136,19 @@ def test_revoking_twice_reports_the_first_revocation_only(api_user):
 def test_the_admin_lists_tokens_by_prefix_and_never_shows_the_hash(client, api_user):
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "a-long-admin-password")
+    admin = get_user_model().objects.create_superuser(
+        "admin", "admin@example.com", "a-long-admin-password"
+    )
     new = create_token(user=api_user, name="export")
     client.force_login(admin)
 
     listing = client.get("/admin/reflect/apitoken/").content.decode()
-    change = client.get(f"/admin/reflect/apitoken/{new.token.pk}/change/").content.decode()
+    change = client.get(
+        f"/admin/reflect/apitoken/{new.token.pk}/change/"
+    ).content.decode()
 
     assert new.token.prefix in listing
-    assert new.token.key_hash not in listing + change and new.raw not in listing + change
+    assert (
+        new.token.key_hash not in listing + change and new.raw not in listing + change
+    )
     assert client.get("/admin/reflect/apitoken/add/").status_code == 403

@@ -13,13 +13,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(items):
     if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
-        skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+        skip = pytest.mark.skip(
+            reason="Debian's chromium is not installed (apt-get install chromium)"
+        )
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
@@ -32,7 +42,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -46,7 +58,9 @@ def page(browser, request):
     page.js_errors = errors
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
+    page.screenshot(
+        path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True
+    )
     context.close()
 
 
@@ -55,8 +69,12 @@ def start_web(tmp_path, session_media_root):
     servers = []
 
     def start(env: dict | None = None) -> WebServer:
-        server = WebServer(media_root=session_media_root, log_path=tmp_path / f"web-{len(servers)}.log",
-                           queue=TEST_QUEUE, env=env)
+        server = WebServer(
+            media_root=session_media_root,
+            log_path=tmp_path / f"web-{len(servers)}.log",
+            queue=TEST_QUEUE,
+            env=env,
+        )
         servers.append(server)
         return server.start()
 

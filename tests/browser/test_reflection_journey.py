@@ -10,7 +10,11 @@ from ..factories import make_user
 from ..stub_openai import StubOpenAI, answer, usage
 from .conftest import screenshot
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser,
+    pytest.mark.worker,
+]
 
 TRANSCRIPT = """WEBVTT
 
@@ -23,11 +27,19 @@ TRANSCRIPT = """WEBVTT
 
 
 def model_env(stub) -> dict:
-    return {"OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "sk-test-browser", "REFLECT_PROVIDER": "",
-            "REFLECT_MODEL": "gpt-5.6", "REFLECT_MAP_MODEL": "gpt-5.6", "REFLECT_RETRY_BACKOFF_SECONDS": "0"}
+    return {
+        "OPENAI_BASE_URL": stub.base_url,
+        "OPENAI_API_KEY": "sk-test-browser",
+        "REFLECT_PROVIDER": "",
+        "REFLECT_MODEL": "gpt-5.6",
+        "REFLECT_MAP_MODEL": "gpt-5.6",
+        "REFLECT_RETRY_BACKOFF_SECONDS": "0",
+    }
 
 
-def test_upload_ask_watch_notify_and_open_the_quoted_passage(page, browser, start_worker, start_web, tmp_path):
+def test_upload_ask_watch_notify_and_open_the_quoted_passage(
+    page, browser, start_worker, start_web, tmp_path
+):
     make_user("dana", password="a-long-test-password")
     stub = StubOpenAI().start()
     try:
@@ -49,14 +61,29 @@ def test_upload_ask_watch_notify_and_open_the_quoted_passage(page, browser, star
         screenshot(page, "1-uploaded")
 
         document = Document.objects.get(owner__username="dana")
-        quote = "The vendor contract expires on the thirtieth and nobody has picked it up."
-        stub.script(answer({
-            "summary": "A contract deadline has **no owner**.",
-            "findings": [{"title": "Vendor contract expiry is unowned", "kind": "blind_spot", "confidence": "high",
-                          "observation": "Dana raised it; Eli moved on.", "why_it_matters": "It lapses in days.",
-                          "evidence": [{"document_id": document.pk, "quote": quote}]}],
-            "follow_up_questions": ["Who renews the vendor contract?"],
-        }, usage_=usage(900, 300, cached_tokens=0, reasoning_tokens=120), delay=2.0))
+        quote = (
+            "The vendor contract expires on the thirtieth and nobody has picked it up."
+        )
+        stub.script(
+            answer(
+                {
+                    "summary": "A contract deadline has **no owner**.",
+                    "findings": [
+                        {
+                            "title": "Vendor contract expiry is unowned",
+                            "kind": "blind_spot",
+                            "confidence": "high",
+                            "observation": "Dana raised it; Eli moved on.",
+                            "why_it_matters": "It lapses in days.",
+                            "evidence": [{"document_id": document.pk, "quote": quote}],
+                        }
+                    ],
+                    "follow_up_questions": ["Who renews the vendor contract?"],
+                },
+                usage_=usage(900, 300, cached_tokens=0, reasoning_tokens=120),
+                delay=2.0,
+            )
+        )
 
         # A second tab elsewhere in the app, to see the bell change there.
         other = page.context.new_page()
@@ -76,12 +103,16 @@ def test_upload_ask_watch_notify_and_open_the_quoted_passage(page, browser, star
         navigations = []
         page.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-        page.wait_for_selector("#reflection-body[data-status=running], #reflection-body[data-status=succeeded]",
-                               timeout=20_000)
+        page.wait_for_selector(
+            "#reflection-body[data-status=running], #reflection-body[data-status=succeeded]",
+            timeout=20_000,
+        )
         screenshot(page, "3-running")
         page.wait_for_selector("article.finding", timeout=20_000)
         assert navigations == [], "the result must appear without a reload"
-        assert "Vendor contract expiry is unowned" in page.inner_text("#reflection-body")
+        assert "Vendor contract expiry is unowned" in page.inner_text(
+            "#reflection-body"
+        )
         assert page.is_visible(".evidence .mark-verified")
         screenshot(page, "4-result")
 
@@ -92,12 +123,17 @@ def test_upload_ask_watch_notify_and_open_the_quoted_passage(page, browser, star
         page.click("a.quote-link")
         page.wait_for_selector("mark#highlight")
         assert page.inner_text("mark#highlight") == quote
-        assert page.evaluate("() => { const r = document.querySelector('mark#highlight').getBoundingClientRect();"
-                             " return r.top >= 0 && r.bottom <= window.innerHeight; }")
+        assert page.evaluate(
+            "() => { const r = document.querySelector('mark#highlight').getBoundingClientRect();"
+            " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+        )
         screenshot(page, "6-highlighted")
 
         reflection = Reflection.objects.get()
-        assert reflection.status == "succeeded" and reflection.usage["reasoning_tokens"] == 120
+        assert (
+            reflection.status == "succeeded"
+            and reflection.usage["reasoning_tokens"] == 120
+        )
         assert page.js_errors == []
     finally:
         stub.stop()

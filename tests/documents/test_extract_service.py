@@ -15,8 +15,11 @@ def stored(owner, name: str, data: bytes) -> Document:
 
 
 def test_a_transcript_becomes_ready_with_text_speakers_and_counts():
-    document = stored(make_user(), "standup.vtt",
-                      b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Ship it Friday.</v>\n")
+    document = stored(
+        make_user(),
+        "standup.vtt",
+        b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Ship it Friday.</v>\n",
+    )
 
     service.extract_document(document_id=document.pk)
 
@@ -31,7 +34,9 @@ def test_a_transcript_becomes_ready_with_text_speakers_and_counts():
 
 def test_a_damaged_file_fails_with_the_reason_and_others_are_unaffected(corpus):
     owner = make_user()
-    broken = stored(owner, "broken.pdf", (corpus / "pdf/pdfjs/bug1020226.pdf").read_bytes())
+    broken = stored(
+        owner, "broken.pdf", (corpus / "pdf/pdfjs/bug1020226.pdf").read_bytes()
+    )
     fine = stored(owner, "fine.txt", b"Alice: the plan holds.\n")
 
     service.extract_document(document_id=broken.pk)
@@ -45,7 +50,11 @@ def test_a_damaged_file_fails_with_the_reason_and_others_are_unaffected(corpus):
 
 
 def test_an_encrypted_pdf_fails_asking_for_a_password(corpus):
-    document = stored(make_user(), "locked.pdf", (corpus / "pdf/pypdf/libreoffice-writer-password.pdf").read_bytes())
+    document = stored(
+        make_user(),
+        "locked.pdf",
+        (corpus / "pdf/pypdf/libreoffice-writer-password.pdf").read_bytes(),
+    )
 
     service.extract_document(document_id=document.pk)
 
@@ -68,7 +77,9 @@ def test_a_missing_original_fails_the_document_instead_of_crashing_the_worker():
 
     service.extract_document(document_id=document.pk)
 
-    assert Document.objects.get(pk=document.pk).error == "the stored original is missing"
+    assert (
+        Document.objects.get(pk=document.pk).error == "the stored original is missing"
+    )
 
 
 def test_deleting_a_document_removes_its_file(django_capture_on_commit_callbacks):

@@ -27,14 +27,30 @@ def test_every_file_is_processed_even_when_some_fail(capsys, tmp_path):
     (tmp_path / "empty.vtt").write_bytes(b"")
     (tmp_path / "later.md").write_text("# Review\n\nThe budget owner is Bob.\n")
 
-    code, lines = run_ingest(capsys, str(tmp_path), "--user", "ada", "--collection", "Budget")
+    code, lines = run_ingest(
+        capsys, str(tmp_path), "--user", "ada", "--collection", "Budget"
+    )
 
     assert code == 1
     by_file = {line["file"].rsplit("/", 1)[-1]: line for line in lines}
-    assert by_file["empty.vtt"]["status"] == "failed" and "empty file" in by_file["empty.vtt"]["error"]
-    assert by_file["notes.txt"]["status"] == "ready" and by_file["notes.txt"]["words"] == 6
+    assert (
+        by_file["empty.vtt"]["status"] == "failed"
+        and "empty file" in by_file["empty.vtt"]["error"]
+    )
+    assert (
+        by_file["notes.txt"]["status"] == "ready" and by_file["notes.txt"]["words"] == 6
+    )
     assert by_file["later.md"]["kind"] == "md" and by_file["later.md"]["tokens"] > 0
-    assert set(lines[0]) == {"file", "document_id", "status", "kind", "error", "pages", "words", "tokens"}
+    assert set(lines[0]) == {
+        "file",
+        "document_id",
+        "status",
+        "kind",
+        "error",
+        "pages",
+        "words",
+        "tokens",
+    }
     collection = Collection.objects.get(name="Budget")
     assert collection.documents.count() == 2
 
@@ -42,8 +58,13 @@ def test_every_file_is_processed_even_when_some_fail(capsys, tmp_path):
 def test_show_text_adds_the_extracted_text_and_success_exits_zero(capsys, corpus):
     make_user("ada")
 
-    code, lines = run_ingest(capsys, str(corpus / "transcripts/vtt/webvtt-py/teams_timeframe.vtt"),
-                             "--user", "ada", "--show-text")
+    code, lines = run_ingest(
+        capsys,
+        str(corpus / "transcripts/vtt/webvtt-py/teams_timeframe.vtt"),
+        "--user",
+        "ada",
+        "--show-text",
+    )
 
     assert code == 0
     assert lines[0]["status"] == "ready"

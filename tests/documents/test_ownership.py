@@ -24,9 +24,14 @@ def stranger(client):
     return client
 
 
-@pytest.mark.parametrize("path", [
-    "/documents/{d}/", "/documents/{d}/original/", "/collections/{c}/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/{d}/",
+        "/documents/{d}/original/",
+        "/collections/{c}/",
+    ],
+)
 def test_a_stranger_gets_404_on_every_page(stranger, owned, path):
     document, collection = owned
 
@@ -35,14 +40,23 @@ def test_a_stranger_gets_404_on_every_page(stranger, owned, path):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/documents/{d}/delete/", "/collections/{c}/rename/", "/collections/{c}/delete/",
-    "/collections/{c}/add/", "/collections/{c}/remove/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/{d}/delete/",
+        "/collections/{c}/rename/",
+        "/collections/{c}/delete/",
+        "/collections/{c}/add/",
+        "/collections/{c}/remove/",
+    ],
+)
 def test_a_stranger_gets_404_on_every_action_and_nothing_changes(stranger, owned, path):
     document, collection = owned
 
-    response = stranger.post(path.format(d=document.pk, c=collection.pk), {"name": "mine", "documents": [document.pk]})
+    response = stranger.post(
+        path.format(d=document.pk, c=collection.pk),
+        {"name": "mine", "documents": [document.pk]},
+    )
 
     assert response.status_code == 404
     collection.refresh_from_db()

@@ -29,30 +29,48 @@ def test_each_file_becomes_a_pending_document_and_extraction_is_queued_after_com
     owner_client, queued_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = upload(owner_client, SimpleUploadedFile("a.vtt", VTT), SimpleUploadedFile("b.txt", TXT))
-        assert queued_tasks() == [], "nothing may be queued before the transaction commits"
+        response = upload(
+            owner_client,
+            SimpleUploadedFile("a.vtt", VTT),
+            SimpleUploadedFile("b.txt", TXT),
+        )
+        assert queued_tasks() == [], (
+            "nothing may be queued before the transaction commits"
+        )
 
     for callback in callbacks:
         callback()
     results = response.json()["results"]
     assert [r["ok"] for r in results] == [True, True]
     ids = [r["document_id"] for r in results]
-    assert list(Document.objects.filter(pk__in=ids).values_list("status", flat=True)) == ["pending", "pending"]
-    assert queued_tasks() == [("reflect.tasks.extract_document", [ids[0]]),
-                              ("reflect.tasks.extract_document", [ids[1]])]
+    assert list(
+        Document.objects.filter(pk__in=ids).values_list("status", flat=True)
+    ) == ["pending", "pending"]
+    assert queued_tasks() == [
+        ("reflect.tasks.extract_document", [ids[0]]),
+        ("reflect.tasks.extract_document", [ids[1]]),
+    ]
 
 
-def test_the_same_bytes_twice_show_the_existing_document(owner_client, django_capture_on_commit_callbacks):
+def test_the_same_bytes_twice_show_the_existing_document(
+    owner_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
-        first = upload(owner_client, SimpleUploadedFile("a.vtt", VTT)).json()["results"][0]
-        second = upload(owner_client, SimpleUploadedFile("copy.vtt", VTT)).json()["results"][0]
+        first = upload(owner_client, SimpleUploadedFile("a.vtt", VTT)).json()[
+            "results"
+        ][0]
+        second = upload(owner_client, SimpleUploadedFile("copy.vtt", VTT)).json()[
+            "results"
+        ][0]
 
     assert second["document_id"] == first["document_id"]
     assert second["duplicate"] is True
     assert Document.objects.count() == 1
 
 
-def test_another_person_uploading_the_same_bytes_gets_their_own_document(client, django_capture_on_commit_callbacks):
+def test_another_person_uploading_the_same_bytes_gets_their_own_document(
+    client, django_capture_on_commit_callbacks
+):
     for name in ("ann", "ben"):
         client.force_login(make_user(name))
         with django_capture_on_commit_callbacks(execute=False):
@@ -61,10 +79,14 @@ def test_another_person_uploading_the_same_bytes_gets_their_own_document(client,
     assert Document.objects.count() == 2
 
 
-def test_a_file_whose_content_does_not_match_its_name_is_refused_alone(owner_client, django_capture_on_commit_callbacks):
+def test_a_file_whose_content_does_not_match_its_name_is_refused_alone(
+    owner_client, django_capture_on_commit_callbacks
+):
     exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200)
     with django_capture_on_commit_callbacks(execute=False):
-        results = upload(owner_client, exe, SimpleUploadedFile("b.txt", TXT)).json()["results"]
+        results = upload(owner_client, exe, SimpleUploadedFile("b.txt", TXT)).json()[
+            "results"
+        ]
 
     assert results[0]["ok"] is False
     assert "not a PDF" in results[0]["error"]
@@ -73,7 +95,9 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused_alone(owner_cli
 
 
 def test_an_empty_file_is_refused_with_a_specific_message(owner_client):
-    result = upload(owner_client, SimpleUploadedFile("blank.txt", b"")).json()["results"][0]
+    result = upload(owner_client, SimpleUploadedFile("blank.txt", b"")).json()[
+        "results"
+    ][0]
 
     assert result == {"name": "blank.txt", "ok": False, "error": result["error"]}
     assert "empty file" in result["error"]
@@ -81,7 +105,9 @@ def test_an_empty_file_is_refused_with_a_specific_message(owner_client):
 
 def test_a_file_over_the_size_limit_is_refused(owner_client, settings):
     settings.REFLECT_MAX_UPLOAD_BYTES = 100
-    result = upload(owner_client, SimpleUploadedFile("big.txt", b"x" * 101)).json()["results"][0]
+    result = upload(owner_client, SimpleUploadedFile("big.txt", b"x" * 101)).json()[
+        "results"
+    ][0]
 
     assert result["ok"] is False
     assert result["error"].startswith("file too large")
@@ -99,7 +125,9 @@ def test_too_many_files_at_once_are_refused(owner_client, settings):
     assert Document.objects.count() == 0
 
 
-def test_file_names_with_paths_control_characters_and_html_are_cleaned(owner_client, django_capture_on_commit_callbacks):
+def test_file_names_with_paths_control_characters_and_html_are_cleaned(
+    owner_client, django_capture_on_commit_callbacks
+):
     nasty = SimpleUploadedFile("../../etc/<b>x</b>\x07plan.txt", TXT)
     with django_capture_on_commit_callbacks(execute=False):
         result = upload(owner_client, nasty).json()["results"][0]
@@ -111,9 +139,13 @@ def test_file_names_with_paths_control_characters_and_html_are_cleaned(owner_cli
     assert "<b>x</b>" not in page
 
 
-def test_without_javascript_the_form_redirects_back_with_messages(owner_client, django_capture_on_commit_callbacks):
+def test_without_javascript_the_form_redirects_back_with_messages(
+    owner_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
-        response = upload(owner_client, SimpleUploadedFile("blank.txt", b""), json=False)
+        response = upload(
+            owner_client, SimpleUploadedFile("blank.txt", b""), json=False
+        )
 
     assert response.status_code == 302
     page = owner_client.get(response["Location"]).content.decode()

@@ -14,7 +14,9 @@ FILES = sorted(
 
 
 @pytest.mark.parametrize("relative", FILES)
-def test_extract_succeeds_with_ordered_disjoint_segments_or_raises_extraction_error(extract_file, relative):
+def test_extract_succeeds_with_ordered_disjoint_segments_or_raises_extraction_error(
+    extract_file, relative
+):
     try:
         extraction = extract_file(relative)
     except ExtractionError as error:
@@ -32,7 +34,9 @@ def test_extract_succeeds_with_ordered_disjoint_segments_or_raises_extraction_er
     text.encode("utf-8")  # storable: no lone surrogates
     assert extraction.speakers == list(dict.fromkeys(extraction.speakers))
     if extraction.kind == "pdf":
-        assert extraction.pages and all(1 <= s["page"] <= extraction.pages for s in extraction.segments)
+        assert extraction.pages and all(
+            1 <= s["page"] <= extraction.pages for s in extraction.segments
+        )
 
 
 def test_the_corpus_is_there():

@@ -31,7 +31,9 @@ def test_date_from_the_file_name(filename, expected):
 
 
 def test_date_from_the_first_lines_of_text():
-    text = "# T-Lang Meeting: Current meeting\n\n# Meeting details\n- Date: 2019.10.03\n"
+    text = (
+        "# T-Lang Meeting: Current meeting\n\n# Meeting details\n- Date: 2019.10.03\n"
+    )
 
     assert meeting_date(filename="minutes.md", text=text) == date(2019, 10, 3)
 
@@ -43,4 +45,6 @@ def test_a_date_deep_in_the_text_is_not_the_meeting_date():
 
 
 def test_the_name_wins_over_the_text():
-    assert meeting_date(filename="2024-01-02.md", text="Date: 2023-12-31") == date(2024, 1, 2)
+    assert meeting_date(filename="2024-01-02.md", text="Date: 2023-12-31") == date(
+        2024, 1, 2
+    )

@@ -49,8 +49,16 @@ def test_text_of_each_page_has_a_page_locator(extract_file):
 
     assert extraction.kind == "pdf"
     assert extraction.pages == 5
-    assert "You've just written a feature and (hopefully!) want to test it." in extraction.text
-    assert segment_containing(extraction, "Tests specifically for the JavaScript engine.")["page"] == 2
+    assert (
+        "You've just written a feature and (hopefully!) want to test it."
+        in extraction.text
+    )
+    assert (
+        segment_containing(extraction, "Tests specifically for the JavaScript engine.")[
+            "page"
+        ]
+        == 2
+    )
     assert [segment["page"] for segment in extraction.segments] == [1, 2, 3, 4, 5]
 
 
@@ -59,7 +67,12 @@ def test_pages_are_joined_by_blank_lines(extract_file):
 
     first, second = extraction.segments[:2]
     assert extraction.text[first["end"] : second["start"]] == "\n\n"
-    assert segment_containing(extraction, "In my old Granny's days, long, long--oh, so long ago")["page"] == 1
+    assert (
+        segment_containing(
+            extraction, "In my old Granny's days, long, long--oh, so long ago"
+        )["page"]
+        == 1
+    )
 
 
 def test_a_book_keeps_every_page_in_order(extract_file):
@@ -100,7 +113,9 @@ def test_pdf_needing_a_password_says_so(extract_file, relative):
 
 @pytest.mark.parametrize("relative", NO_TEXT_LAYER)
 def test_pdf_without_a_text_layer_is_called_a_scan(extract_file, relative):
-    with pytest.raises(ExtractionError, match="^no text layer: this looks like a scanned PDF"):
+    with pytest.raises(
+        ExtractionError, match="^no text layer: this looks like a scanned PDF"
+    ):
         extract_file(relative)
 
 
@@ -147,7 +162,9 @@ def test_many_blank_pages_have_no_text_layer():
 
 
 def test_page_limit_is_checked_before_reading_pages():
-    with pytest.raises(ExtractionError, match=r"^too many pages: 300 \(the limit is 100\)$"):
+    with pytest.raises(
+        ExtractionError, match=r"^too many pages: 300 \(the limit is 100\)$"
+    ):
         extract(_blank_pdf(300), filename="blank.pdf", limits=Limits(max_pdf_pages=100))
 
 
@@ -168,4 +185,6 @@ def test_a_celery_soft_time_limit_reaches_the_task(corpus, monkeypatch):
     monkeypatch.setattr(PageObject, "extract_text", out_of_time)
 
     with pytest.raises(SoftTimeLimitExceeded):
-        extract((corpus / "pdf/pypdf/crazyones.pdf").read_bytes(), filename="crazyones.pdf")
+        extract(
+            (corpus / "pdf/pypdf/crazyones.pdf").read_bytes(), filename="crazyones.pdf"
+        )

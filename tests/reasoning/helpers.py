@@ -17,8 +17,14 @@ def transcript_segments(text: str) -> list[dict]:
     segments, start = [], 0
     for number, line in enumerate(text.splitlines(keepends=True), 1):
         end = start + len(line.rstrip("\n"))
-        segments.append({"start": start, "end": end, "line": number,
-                         "speaker": line.split(":", 1)[0]})
+        segments.append(
+            {
+                "start": start,
+                "end": end,
+                "line": number,
+                "speaker": line.split(":", 1)[0],
+            }
+        )
         start += len(line)
     return segments
 
@@ -35,8 +41,14 @@ def good_result(first_id: int, second_id: int) -> dict:
                 "observation": "Raised twice, never assigned.",
                 "why_it_matters": "The launch depends on it.",
                 "evidence": [
-                    {"document_id": first_id, "quote": "Who is testing the payment flow? Nobody has said."},
-                    {"document_id": second_id, "quote": "We still have no owner for payment testing."},
+                    {
+                        "document_id": first_id,
+                        "quote": "Who is testing the payment flow? Nobody has said.",
+                    },
+                    {
+                        "document_id": second_id,
+                        "quote": "We still have no owner for payment testing.",
+                    },
                 ],
             },
             {
@@ -46,8 +58,14 @@ def good_result(first_id: int, second_id: int) -> dict:
                 "observation": "Bob promised it by Friday; a week later legal had not seen it.",
                 "why_it_matters": "The vendor already delayed the launch.",
                 "evidence": [
-                    {"document_id": first_id, "quote": "I will send the vendor contract to legal by Friday."},
-                    {"document_id": second_id, "quote": "Legal has not seen the contract yet."},
+                    {
+                        "document_id": first_id,
+                        "quote": "I will send the vendor contract to legal by Friday.",
+                    },
+                    {
+                        "document_id": second_id,
+                        "quote": "Legal has not seen the contract yet.",
+                    },
                 ],
             },
         ],
@@ -56,16 +74,26 @@ def good_result(first_id: int, second_id: int) -> dict:
 
 
 SPEAKERS = ["Ana", "Ben", "Chloe", "Dev"]
-TOPICS = ["the budget", "the supplier", "the launch date", "testing", "the contract", "hiring"]
+TOPICS = [
+    "the budget",
+    "the supplier",
+    "the launch date",
+    "testing",
+    "the contract",
+    "hiring",
+]
 
 
 def long_transcript(label: str, lines: int) -> str:
     """A deterministic transcript of `lines` lines whose every line is unique."""
-    return "\n".join(
-        f"{SPEAKERS[n % 4]}: In {label} item {n} we discussed {TOPICS[n % 6]} and agreed to "
-        f"revisit point {n * 7 % 101} next time."
-        for n in range(lines)
-    ) + "\n"
+    return (
+        "\n".join(
+            f"{SPEAKERS[n % 4]}: In {label} item {n} we discussed {TOPICS[n % 6]} and agreed to "
+            f"revisit point {n * 7 % 101} next time."
+            for n in range(lines)
+        )
+        + "\n"
+    )
 
 
 def is_map_request(body: dict) -> bool:
@@ -103,33 +131,46 @@ def cited_answer(documents, *, realistic_usage: bool = False):
         text = corpus_text(body)
         evidence = []
         if is_reduce_request(body):
-            notes = json.loads(text[text.index("["):text.rindex("]") + 1])
+            notes = json.loads(text[text.index("[") : text.rindex("]") + 1])
             for note in notes:
                 for finding in note["findings"]:
                     evidence.extend(finding["evidence"])
         else:
             for document in documents:
-                match = re.search(rf"=== BEGIN DOCUMENT {document.pk} .*?===\n(.*?)\n", text)
+                match = re.search(
+                    rf"=== BEGIN DOCUMENT {document.pk} .*?===\n(.*?)\n", text
+                )
                 if match:
-                    evidence.append({"document_id": document.pk, "quote": match.group(1)})
+                    evidence.append(
+                        {"document_id": document.pk, "quote": match.group(1)}
+                    )
         result = {
             "summary": f"{len(evidence)} quotes",
-            "findings": [{"title": "Seen", "kind": "other", "confidence": "low",
-                          "observation": "A line.", "why_it_matters": "Test.", "evidence": evidence}],
+            "findings": [
+                {
+                    "title": "Seen",
+                    "kind": "other",
+                    "confidence": "low",
+                    "observation": "A line.",
+                    "why_it_matters": "Test.",
+                    "evidence": evidence,
+                }
+            ],
             "follow_up_questions": [],
         }
         if realistic_usage:
             from reflect.tokens import count_tokens
-
             from tests.stub_openai import usage
 
-            return answer(result, usage_=usage(count_tokens(request.raw.decode()), 200))(request)
+            return answer(
+                result, usage_=usage(count_tokens(request.raw.decode()), 200)
+            )(request)
         return answer(result)(request)
 
     return reply
 
 
-class closing_connection:  # noqa: N801 - used like a function
+class closing_connection:
     """Close this thread's database connection on exit (for DB work in the stub's thread,
     which only sees committed rows: use with django_db(transaction=True))."""
 

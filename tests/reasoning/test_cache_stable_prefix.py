@@ -19,13 +19,19 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("style", ["chat", "responses"])
-def test_bytes_before_the_question_do_not_depend_on_it(stub_openai, settings, owner, meetings, style):
+def test_bytes_before_the_question_do_not_depend_on_it(
+    stub_openai, settings, owner, meetings, style
+):
     settings.REFLECT_API_STYLE = style
     result = good_result(meetings[0].pk, meetings[1].pk)
     for question in QUESTIONS:
         stub_openai.script(answer(result))
-        reflection = create_reflection(owner=owner, question=question,
-                                       document_ids=[d.pk for d in meetings], enqueue=False)
+        reflection = create_reflection(
+            owner=owner,
+            question=question,
+            document_ids=[d.pk for d in meetings],
+            enqueue=False,
+        )
         run_reflection(reflection_id=reflection.pk)
 
     prefixes = []
@@ -34,7 +40,7 @@ def test_bytes_before_the_question_do_not_depend_on_it(stub_openai, settings, ow
         position = request.raw.index(marker)
         prefixes.append(request.raw[:position])
         # Only closing brackets may follow the question: it is the last thing sent.
-        tail = request.raw[position + len(marker):].decode()
+        tail = request.raw[position + len(marker) :].decode()
         assert "Question" not in tail and "BEGIN DOCUMENT" not in tail
     assert prefixes[0] == prefixes[1]
     assert b"BEGIN DOCUMENT" in prefixes[0]

@@ -4,16 +4,27 @@ next model call and saves nothing."""
 import pytest
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import cancel_reflection, create_reflection, retry_reflection, run_reflection
+from reflect.reflections import (
+    cancel_reflection,
+    create_reflection,
+    retry_reflection,
+    run_reflection,
+)
 from tests.factories import make_document
 from tests.stub_openai import answer
 
 from .helpers import cited_answer, closing_connection, good_result, long_transcript
 
 
-def test_a_cancelled_queued_reflection_never_calls_the_model(stub_openai, owner, meetings, db):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+def test_a_cancelled_queued_reflection_never_calls_the_model(
+    stub_openai, owner, meetings, db
+):
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     assert cancel_reflection(reflection=reflection) is True
     assert run_reflection(reflection_id=reflection.pk) is None
@@ -25,15 +36,23 @@ def test_a_cancelled_queued_reflection_never_calls_the_model(stub_openai, owner,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cancelling_while_running_stops_before_the_next_call(stub_openai, settings, owner):
+def test_cancelling_while_running_stops_before_the_next_call(
+    stub_openai, settings, owner
+):
     settings.REFLECT_OUTPUT_RESERVE_TOKENS = 2_000
     settings.REFLECT_CONTEXT_TOKENS = 2_000 + 900 + 2_600
     documents = [
-        make_document(owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80))
+        make_document(
+            owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80)
+        )
         for n in range(3)
     ]
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
     assert reflection.estimate["parts"] >= 3
     respond = cited_answer(documents)
 
@@ -50,14 +69,22 @@ def test_cancelling_while_running_stops_before_the_next_call(stub_openai, settin
     assert reflection.status == Reflection.Status.CANCELLED
     assert reflection.result is None
     assert len(stub_openai.requests) == 1
-    assert reflection.usage["input_tokens"] == 1000  # the call that was made is still counted
+    assert (
+        reflection.usage["input_tokens"] == 1000
+    )  # the call that was made is still counted
     assert not Notification.objects.filter(reflection=reflection).exists()
 
 
 @pytest.mark.django_db
-def test_finished_reflections_cannot_be_cancelled_but_can_be_retried(stub_openai, owner, meetings):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+def test_finished_reflections_cannot_be_cancelled_but_can_be_retried(
+    stub_openai, owner, meetings
+):
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     cancel_reflection(reflection=reflection)
 
     retry_reflection(reflection=reflection, enqueue=False)
@@ -66,4 +93,6 @@ def test_finished_reflections_cannot_be_cancelled_but_can_be_retried(stub_openai
 
     assert finished.status == Reflection.Status.SUCCEEDED
     assert cancel_reflection(reflection=finished) is False
-    assert Reflection.objects.get(pk=reflection.pk).status == Reflection.Status.SUCCEEDED
+    assert (
+        Reflection.objects.get(pk=reflection.pk).status == Reflection.Status.SUCCEEDED
+    )

@@ -18,11 +18,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reflection(owner, meetings):
-    return create_reflection(owner=owner, preset="blind_spots",
-                             document_ids=[d.pk for d in meetings], enqueue=False)
+    return create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
 
-def test_running_the_task_twice_gives_one_result_and_one_notification(stub_openai, reflection, meetings):
+def test_running_the_task_twice_gives_one_result_and_one_notification(
+    stub_openai, reflection, meetings
+):
     stub_openai.default = answer(good_result(meetings[0].pk, meetings[1].pk))
 
     run_reflection_task.apply(args=[reflection.pk])
@@ -38,7 +44,9 @@ def test_running_the_task_twice_gives_one_result_and_one_notification(stub_opena
 
 def test_a_reflection_running_elsewhere_is_left_alone(stub_openai, reflection):
     Reflection.objects.filter(pk=reflection.pk).update(
-        status=Reflection.Status.RUNNING, claimed_by="other-worker", heartbeat_at=timezone.now()
+        status=Reflection.Status.RUNNING,
+        claimed_by="other-worker",
+        heartbeat_at=timezone.now(),
     )
 
     assert run_reflection(reflection_id=reflection.pk) is None
@@ -52,7 +60,10 @@ def test_a_stale_claim_is_taken_over(stub_openai, settings, reflection, meetings
     stub_openai.default = answer(good_result(meetings[0].pk, meetings[1].pk))
     stale = timezone.now() - timedelta(seconds=settings.REFLECT_CLAIM_STALE_SECONDS + 1)
     Reflection.objects.filter(pk=reflection.pk).update(
-        status=Reflection.Status.RUNNING, claimed_by="dead-worker", heartbeat_at=stale, attempts=1
+        status=Reflection.Status.RUNNING,
+        claimed_by="dead-worker",
+        heartbeat_at=stale,
+        attempts=1,
     )
 
     finished = run_reflection(reflection_id=reflection.pk)

@@ -30,24 +30,56 @@ def test_json_output_for_a_collection(stub_openai, owner, meetings):
     collection.documents.add(*meetings)
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
 
-    code, out = reflect("--user", "owner", "--collection", "Launch",
-                        "--question", "What is slipping?", "--effort", "low", "--json")
+    code, out = reflect(
+        "--user",
+        "owner",
+        "--collection",
+        "Launch",
+        "--question",
+        "What is slipping?",
+        "--effort",
+        "low",
+        "--json",
+    )
 
     assert code == 0
     data = json.loads(out)
-    assert set(data) >= {"id", "status", "summary", "findings", "follow_up_questions", "manifest",
-                         "usage", "cost_usd", "error"}
+    assert set(data) >= {
+        "id",
+        "status",
+        "summary",
+        "findings",
+        "follow_up_questions",
+        "manifest",
+        "usage",
+        "cost_usd",
+        "error",
+    }
     assert data["status"] == "succeeded" and data["error"] == ""
     finding = data["findings"][0]
-    assert set(finding) >= {"title", "kind", "confidence", "observation", "why_it_matters",
-                            "supported", "evidence"}
-    assert finding["evidence"][0] == {
-        "document_id": meetings[0].pk, "document_title": "Kick-off",
-        "quote": "Who is testing the payment flow? Nobody has said.", "verified": True,
-        "match": "exact", "locator": {"line": 3, "speaker": "Carol"},
+    assert set(finding) >= {
+        "title",
+        "kind",
+        "confidence",
+        "observation",
+        "why_it_matters",
+        "supported",
+        "evidence",
     }
-    assert data["usage"] == {"input_tokens": 1000, "cached_tokens": 0, "output_tokens": 200,
-                             "reasoning_tokens": 50}
+    assert finding["evidence"][0] == {
+        "document_id": meetings[0].pk,
+        "document_title": "Kick-off",
+        "quote": "Who is testing the payment flow? Nobody has said.",
+        "verified": True,
+        "match": "exact",
+        "locator": {"line": 3, "speaker": "Carol"},
+    }
+    assert data["usage"] == {
+        "input_tokens": 1000,
+        "cached_tokens": 0,
+        "output_tokens": 200,
+        "reasoning_tokens": 50,
+    }
     assert stub_openai.bodies[0]["reasoning_effort"] == "low"
     assert Reflection.objects.get(pk=data["id"]).status == "succeeded"
 
@@ -55,19 +87,38 @@ def test_json_output_for_a_collection(stub_openai, owner, meetings):
 def test_text_output_for_documents(stub_openai, owner, meetings):
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
 
-    code, out = reflect("--user", "owner", "--document", str(meetings[0].pk),
-                        "--document", str(meetings[1].pk), "--preset", "dropped_actions")
+    code, out = reflect(
+        "--user",
+        "owner",
+        "--document",
+        str(meetings[0].pk),
+        "--document",
+        str(meetings[1].pk),
+        "--preset",
+        "dropped_actions",
+    )
 
     assert code == 0
     assert "Payment testing has no owner (blind_spot, high)" in out
     assert "✓ “I will send the vendor contract to legal by Friday.” — Kick-off" in out
 
 
-def test_a_failed_reflection_exits_non_zero_with_the_error(stub_openai, owner, meetings):
-    stub_openai.script(error(401, "Incorrect API key provided.", code="invalid_api_key"))
+def test_a_failed_reflection_exits_non_zero_with_the_error(
+    stub_openai, owner, meetings
+):
+    stub_openai.script(
+        error(401, "Incorrect API key provided.", code="invalid_api_key")
+    )
 
-    code, out = reflect("--user", "owner", "--document", str(meetings[0].pk),
-                        "--question", "?", "--json")
+    code, out = reflect(
+        "--user",
+        "owner",
+        "--document",
+        str(meetings[0].pk),
+        "--question",
+        "?",
+        "--json",
+    )
 
     assert code == 1
     data = json.loads(out)
@@ -76,8 +127,17 @@ def test_a_failed_reflection_exits_non_zero_with_the_error(stub_openai, owner, m
 
 
 def test_offline_provider_needs_no_server(owner, meetings):
-    code, out = reflect("--user", "owner", "--document", str(meetings[0].pk),
-                        "--preset", "unanswered_questions", "--provider", "offline", "--json")
+    code, out = reflect(
+        "--user",
+        "owner",
+        "--document",
+        str(meetings[0].pk),
+        "--preset",
+        "unanswered_questions",
+        "--provider",
+        "offline",
+        "--json",
+    )
 
     assert code == 0
     assert json.loads(out)["summary"].startswith("Offline analyzer")
@@ -85,6 +145,10 @@ def test_offline_provider_needs_no_server(owner, meetings):
 
 def test_unknown_user_or_collection_is_an_error(owner):
     with pytest.raises(CommandError, match="no user named 'nobody'"):
-        call_command("reflect", "--user", "nobody", "--collection", "X", "--question", "?")
+        call_command(
+            "reflect", "--user", "nobody", "--collection", "X", "--question", "?"
+        )
     with pytest.raises(CommandError, match="no collection named 'X'"):
-        call_command("reflect", "--user", "owner", "--collection", "X", "--question", "?")
+        call_command(
+            "reflect", "--user", "owner", "--collection", "X", "--question", "?"
+        )

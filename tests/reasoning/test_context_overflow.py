@@ -8,7 +8,13 @@ from reflect.reflections import create_reflection, run_reflection
 from tests.factories import make_document
 from tests.stub_openai import error
 
-from .helpers import cited_answer, corpus_text, is_map_request, is_reduce_request, long_transcript
+from .helpers import (
+    cited_answer,
+    corpus_text,
+    is_map_request,
+    is_reduce_request,
+    long_transcript,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +47,20 @@ OVERFLOWS = {
 @pytest.mark.parametrize("shape", OVERFLOWS)
 def test_overflow_replans_into_map_reduce(stub_openai, owner, shape):
     documents = [
-        make_document(owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 150))
+        make_document(
+            owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 150)
+        )
         for n in range(2)
     ]
     responder = cited_answer(documents)
     stub_openai.script(OVERFLOWS[shape])
     stub_openai.default = responder
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk, final_attempt=False)
 
@@ -71,8 +83,12 @@ def test_overflow_replans_into_map_reduce(stub_openai, owner, shape):
 
 def test_overflow_even_for_tiny_parts_fails_clearly(stub_openai, owner, meetings):
     stub_openai.default = OVERFLOWS["openai"]
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk, final_attempt=False)
 
@@ -89,14 +105,24 @@ def test_ollama_silent_truncation_is_caught_and_replanned(stub_openai, settings,
 
     settings.REFLECT_BACKEND_PROFILE = "ollama"
     documents = [
-        make_document(owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 150))
+        make_document(
+            owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 150)
+        )
         for n in range(2)
     ]
-    stub_openai.script(answer({"summary": "", "findings": [], "follow_up_questions": []},
-                              usage_=usage(2048, 100)))
+    stub_openai.script(
+        answer(
+            {"summary": "", "findings": [], "follow_up_questions": []},
+            usage_=usage(2048, 100),
+        )
+    )
     stub_openai.default = cited_answer(documents, realistic_usage=True)
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk, final_attempt=False)
 

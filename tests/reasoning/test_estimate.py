@@ -15,19 +15,36 @@ pytestmark = pytest.mark.django_db
 def sent_tokens(body: dict) -> int:
     developer, user = body["messages"]
     question = user["content"][-1]["text"]
-    return count_tokens(developer["content"]) + count_tokens(corpus_text(body)) + count_tokens(question)
+    return (
+        count_tokens(developer["content"])
+        + count_tokens(corpus_text(body))
+        + count_tokens(question)
+    )
 
 
 def test_single_call_estimate_counts_exactly_what_is_sent(stub_openai, owner, meetings):
-    estimate = estimate_reflection(owner=owner, preset="risks", document_ids=[d.pk for d in meetings],
-                                   effort="high")
+    estimate = estimate_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        effort="high",
+    )
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="risks", document_ids=[d.pk for d in meetings],
-                                   effort="high", enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        effort="high",
+        enqueue=False,
+    )
     run_reflection(reflection_id=reflection.pk)
 
     assert reflection.estimate == estimate
-    assert estimate["mode"] == "single" and estimate["parts"] == 1 and estimate["calls"] == 1
+    assert (
+        estimate["mode"] == "single"
+        and estimate["parts"] == 1
+        and estimate["calls"] == 1
+    )
     assert estimate["model"] == "gpt-5.6"
     # Chat formatting adds a few tokens per request beyond the texts themselves.
     assert estimate["input_tokens"] == sent_tokens(stub_openai.bodies[0]) + 32
@@ -41,13 +58,21 @@ def test_map_reduce_estimate_names_the_parts(stub_openai, settings, owner):
     settings.REFLECT_OUTPUT_RESERVE_TOKENS = 2_000
     settings.REFLECT_CONTEXT_TOKENS = 2_000 + 900 + 2_600
     settings.REFLECT_MAP_MODEL = "gpt-5.6-mini"
-    documents = [make_document(owner, title=f"M{n}", text=long_transcript(f"m{n}", 80)) for n in range(3)]
+    documents = [
+        make_document(owner, title=f"M{n}", text=long_transcript(f"m{n}", 80))
+        for n in range(3)
+    ]
     stub_openai.default = cited_answer(documents)
 
-    estimate = estimate_reflection(owner=owner, question="What slipped?",
-                                   document_ids=[d.pk for d in documents])
-    reflection = create_reflection(owner=owner, question="What slipped?",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    estimate = estimate_reflection(
+        owner=owner, question="What slipped?", document_ids=[d.pk for d in documents]
+    )
+    reflection = create_reflection(
+        owner=owner,
+        question="What slipped?",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
     run_reflection(reflection_id=reflection.pk)
 
     assert estimate["mode"] == "map_reduce" and estimate["map_model"] == "gpt-5.6-mini"
@@ -61,11 +86,17 @@ def test_map_reduce_estimate_names_the_parts(stub_openai, settings, owner):
 def test_every_call_stays_within_the_context(stub_openai, settings, owner):
     settings.REFLECT_OUTPUT_RESERVE_TOKENS = 2_000
     settings.REFLECT_CONTEXT_TOKENS = 6_000
-    documents = [make_document(owner, title=f"M{n}", text=long_transcript(f"m{n}", 60 + 30 * n))
-                 for n in range(4)]
+    documents = [
+        make_document(owner, title=f"M{n}", text=long_transcript(f"m{n}", 60 + 30 * n))
+        for n in range(4)
+    ]
     stub_openai.default = cited_answer(documents)
-    reflection = create_reflection(owner=owner, question="What slipped?",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        question="What slipped?",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
 
     run_reflection(reflection_id=reflection.pk)
 

@@ -14,20 +14,27 @@ from .helpers import good_result
 pytestmark = pytest.mark.django_db
 
 
-def test_progress_and_the_end_are_published(stub_openai, owner, meetings, redis_client,
-                                            django_capture_on_commit_callbacks):
+def test_progress_and_the_end_are_published(
+    stub_openai, owner, meetings, redis_client, django_capture_on_commit_callbacks
+):
     subscription = redis_client.pubsub(ignore_subscribe_messages=True)
     subscription.subscribe(channel_for(owner.pk))
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="risks", document_ids=[d.pk for d in meetings],
-                                   enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         run_reflection(reflection_id=reflection.pk)
 
     events = []
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and (not events or events[-1]["status"] != "succeeded"):
+    while time.monotonic() < deadline and (
+        not events or events[-1]["status"] != "succeeded"
+    ):
         message = subscription.get_message(timeout=0.2)
         if message:
             events.append(json.loads(message["data"]))
@@ -36,5 +43,11 @@ def test_progress_and_the_end_are_published(stub_openai, owner, meetings, redis_
     assert {e["id"] for e in events} == {reflection.pk}
     assert events[0]["status"] == "running"
     assert "part 1 of 1" in [e["phase"] for e in events]
-    assert events[-1] == {"type": "reflection", "id": reflection.pk, "status": "succeeded",
-                          "phase": "", "parts_done": 1, "parts_total": 1}
+    assert events[-1] == {
+        "type": "reflection",
+        "id": reflection.pk,
+        "status": "succeeded",
+        "phase": "",
+        "parts_done": 1,
+        "parts_total": 1,
+    }

@@ -14,16 +14,25 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(owner, meetings):
-    reflection = create_reflection(owner=owner, preset="contradictions",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="contradictions",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     return run_reflection(reflection_id=reflection.pk, final_attempt=False)
 
 
 def test_falls_back_to_plain_json_and_remembers(stub_openai, owner, meetings):
-    fenced = "```json\n" + json.dumps(good_result(meetings[0].pk, meetings[1].pk)) + "\n```"
+    fenced = (
+        "```json\n" + json.dumps(good_result(meetings[0].pk, meetings[1].pk)) + "\n```"
+    )
     stub_openai.script(
-        error(400, "response_format type json_schema is not supported by this server",
-              param="response_format"),
+        error(
+            400,
+            "response_format type json_schema is not supported by this server",
+            param="response_format",
+        ),
         answer(fenced),
         answer(fenced),
     )
@@ -40,8 +49,14 @@ def test_falls_back_to_plain_json_and_remembers(stub_openai, owner, meetings):
     assert first.manifest["calls"][0]["structured_output"] is False
 
 
-def test_a_400_about_something_else_is_not_mistaken_for_it(stub_openai, owner, meetings):
-    stub_openai.script(error(400, "Unsupported parameter: 'reasoning_effort'", param="reasoning_effort"))
+def test_a_400_about_something_else_is_not_mistaken_for_it(
+    stub_openai, owner, meetings
+):
+    stub_openai.script(
+        error(
+            400, "Unsupported parameter: 'reasoning_effort'", param="reasoning_effort"
+        )
+    )
 
     finished = ask(owner, meetings)
 

@@ -29,16 +29,24 @@ def small_context(settings, stub_openai):
     settings.REFLECT_SDK_MAX_RETRIES = 0
 
 
-def test_resumes_after_a_failed_part_without_repeating_finished_parts(stub_openai, small_context, owner):
+def test_resumes_after_a_failed_part_without_repeating_finished_parts(
+    stub_openai, small_context, owner
+):
     documents = [
-        make_document(owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80))
+        make_document(
+            owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80)
+        )
         for n in range(3)
     ]
     responder = cited_answer(documents)
     stub_openai.script(responder, error(500, "upstream failed", type_="server_error"))
     stub_openai.default = responder
-    reflection = create_reflection(owner=owner, preset="dropped_actions",
-                                   document_ids=[d.pk for d in documents], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="dropped_actions",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
     assert reflection.estimate["mode"] == "map_reduce"
     parts = reflection.estimate["parts"]
     assert parts >= 3
@@ -69,13 +77,20 @@ def test_resumes_after_a_failed_part_without_repeating_finished_parts(stub_opena
     assert finished.usage["input_tokens"] == 1000 * (parts + 1)
 
 
-def test_manifest_says_which_segments_went_into_which_call(stub_openai, small_context, owner):
+def test_manifest_says_which_segments_went_into_which_call(
+    stub_openai, small_context, owner
+):
     text = long_transcript("long", 200)
-    document = make_document(owner, title="Long meeting", text=text,
-                             segments=transcript_segments(text))
+    document = make_document(
+        owner, title="Long meeting", text=text, segments=transcript_segments(text)
+    )
     stub_openai.default = cited_answer([document])
-    reflection = create_reflection(owner=owner, question="What was agreed?",
-                                   document_ids=[document.pk], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        question="What was agreed?",
+        document_ids=[document.pk],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
@@ -86,21 +101,29 @@ def test_manifest_says_which_segments_went_into_which_call(stub_openai, small_co
     assert all(s["document_id"] == document.pk and not s["whole"] for s in slices)
     # Contiguous character ranges that cover the whole text, cut between segments.
     assert slices[0]["chars"][0] == 0 and slices[-1]["chars"][1] == len(document.text)
-    for before, after in zip(slices, slices[1:]):
+    for before, after in zip(slices, slices[1:], strict=False):
         assert before["chars"][1] == after["chars"][0]
         assert document.text[after["chars"][0] - 1] == "\n"
         assert before["segments"][1] + 1 == after["segments"][0]
         assert before["to"]["line"] + 1 == after["from"]["line"]
     assert not any(s.get("cut_inside_segment") for s in slices)
-    assert [c["step"] for c in finished.manifest["calls"]] == ["map"] * len(plan) + ["reduce"]
+    assert [c["step"] for c in finished.manifest["calls"]] == ["map"] * len(plan) + [
+        "reduce"
+    ]
 
 
-def test_a_segment_longer_than_a_call_is_cut_at_line_breaks_and_noted(stub_openai, small_context, owner):
+def test_a_segment_longer_than_a_call_is_cut_at_line_breaks_and_noted(
+    stub_openai, small_context, owner
+):
     text = long_transcript("one block", 200)
     document = make_document(owner, title="One block", text=text)  # a single segment
     stub_openai.default = cited_answer([document])
-    reflection = create_reflection(owner=owner, question="What was agreed?",
-                                   document_ids=[document.pk], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        question="What was agreed?",
+        document_ids=[document.pk],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
@@ -108,4 +131,4 @@ def test_a_segment_longer_than_a_call_is_cut_at_line_breaks_and_noted(stub_opena
     slices = [piece for batch in finished.manifest["plan"] for piece in batch]
     assert len(slices) >= 2 and all(s["cut_inside_segment"] for s in slices)
     assert "alone is longer than a call can carry" in finished.manifest["notes"][0]
-    assert "".join(text[s["chars"][0]:s["chars"][1]] for s in slices) == text
+    assert "".join(text[s["chars"][0] : s["chars"][1]] for s in slices) == text

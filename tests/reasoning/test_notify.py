@@ -17,24 +17,41 @@ def test_success_notifies_and_queues_the_email_after_commit(
     owner.email, owner.notify_by_email = "owner@example.com", True
     owner.save()
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="risks", document_ids=[d.pk for d in meetings],
-                                   enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         run_reflection(reflection_id=reflection.pk)
 
     notification = Notification.objects.get(reflection=reflection)
     assert notification.user == owner and notification.status == "succeeded"
-    assert notification.message == "Reflection ready: What are the biggest risks, and whose job is each?"
+    assert (
+        notification.message
+        == "Reflection ready: What are the biggest risks, and whose job is each?"
+    )
     assert not notification.is_read
-    assert queued_tasks() == [("reflect.tasks.send_notification_email", [notification.pk])]
+    assert queued_tasks() == [
+        ("reflect.tasks.send_notification_email", [notification.pk])
+    ]
 
 
-def test_a_retried_reflection_keeps_one_notification_with_the_latest_outcome(stub_openai, owner, meetings):
-    stub_openai.script(error(401, "bad key", code="invalid_api_key"),
-                       answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="risks", document_ids=[d.pk for d in meetings],
-                                   enqueue=False)
+def test_a_retried_reflection_keeps_one_notification_with_the_latest_outcome(
+    stub_openai, owner, meetings
+):
+    stub_openai.script(
+        error(401, "bad key", code="invalid_api_key"),
+        answer(good_result(meetings[0].pk, meetings[1].pk)),
+    )
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     failed = run_reflection(reflection_id=reflection.pk)
     Notification.objects.filter(reflection=failed).update(read_at="2026-01-01T00:00Z")
 

@@ -9,8 +9,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_offline_reflection_succeeds_without_any_request(stub_openai, owner, meetings):
-    reflection = create_reflection(owner=owner, preset="unanswered_questions", provider="offline",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="unanswered_questions",
+        provider="offline",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
@@ -21,4 +26,7 @@ def test_offline_reflection_succeeds_without_any_request(stub_openai, owner, mee
     assert finished.result["summary"].startswith("Offline analyzer")
     for finding in finished.result["findings"]:
         assert all(item["verified"] for item in finding["evidence"])
-    assert Notification.objects.filter(reflection=finished, status="succeeded").count() == 1
+    assert (
+        Notification.objects.filter(reflection=finished, status="succeeded").count()
+        == 1
+    )

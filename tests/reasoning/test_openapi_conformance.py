@@ -4,7 +4,6 @@ The spec (../shared/specs/openai-openapi.yaml) is OpenAPI 3.1, whose schemas are
 2020-12, so `jsonschema` validates against them directly, `referencing` resolving the $refs.
 """
 
-
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
@@ -30,7 +29,8 @@ def spec_validator():
     assert spec["openapi"].startswith("3.1")
     _discriminated_one_of_as_any_of(spec)
     registry = Registry().with_resource(
-        "urn:openai-spec", Resource.from_contents(spec, default_specification=DRAFT202012)
+        "urn:openai-spec",
+        Resource.from_contents(spec, default_specification=DRAFT202012),
     )
 
     schemas = spec["components"]["schemas"]
@@ -70,7 +70,9 @@ def _discriminated_one_of_as_any_of(node) -> None:
 
 
 def errors_of(validator, body) -> list[str]:
-    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+    return [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)
+    ]
 
 
 def unknown_keys(spec_validator, name: str, body: dict) -> set[str]:
@@ -80,10 +82,16 @@ def unknown_keys(spec_validator, name: str, body: dict) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_chat_request_sent_validates_against_spec(stub_openai, spec_validator, owner, meetings):
+def test_chat_request_sent_validates_against_spec(
+    stub_openai, spec_validator, owner, meetings
+):
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     run_reflection(reflection_id=reflection.pk)
 
     body = stub_openai.bodies[0]
@@ -97,8 +105,12 @@ def test_responses_request_sent_validates_against_spec(
 ):
     settings.REFLECT_API_STYLE = "responses"
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     run_reflection(reflection_id=reflection.pk)
 
     body = stub_openai.bodies[0]
@@ -108,11 +120,23 @@ def test_responses_request_sent_validates_against_spec(
 
 @pytest.mark.parametrize("style", ["chat", "responses"])
 def test_plain_json_fallback_request_validates(spec_validator, style, settings):
-    client = ModelClient(api_key="sk-x", base_url="http://127.0.0.1:9/v1", style=style,
-                         profile="openai", timeout=1, max_retries=0)
+    client = ModelClient(
+        api_key="sk-x",
+        base_url="http://127.0.0.1:9/v1",
+        style=style,
+        profile="openai",
+        timeout=1,
+        max_retries=0,
+    )
     build = client.chat_request if style == "chat" else client.responses_request
-    body = build(model="gpt-5.5", effort="medium", prompt=Prompt(SINGLE_INSTRUCTIONS, "corpus", "q?"),
-                 max_output_tokens=1000, cache_key="reflect-abc", structured=False)
+    body = build(
+        model="gpt-5.5",
+        effort="medium",
+        prompt=Prompt(SINGLE_INSTRUCTIONS, "corpus", "q?"),
+        max_output_tokens=1000,
+        cache_key="reflect-abc",
+        structured=False,
+    )
     schema = "CreateChatCompletionRequest" if style == "chat" else "CreateResponse"
     assert errors_of(spec_validator(schema), body) == []
     assert unknown_keys(spec_validator, schema, body) == set()
@@ -120,6 +144,9 @@ def test_plain_json_fallback_request_validates(spec_validator, style, settings):
 
 def test_validator_catches_a_wrong_body(spec_validator):
     """Guard against a validator that accepts anything (an unresolved $ref would)."""
-    bad = {"model": "gpt-5.6", "messages": [{"role": "developer", "content": 3}],
-           "reasoning_effort": "extreme"}
+    bad = {
+        "model": "gpt-5.6",
+        "messages": [{"role": "developer", "content": 3}],
+        "reasoning_effort": "extreme",
+    }
     assert errors_of(spec_validator("CreateChatCompletionRequest"), bad)

@@ -8,13 +8,24 @@ from reflect.reasoning.sources import SourceDocument
 
 
 def source(id_, text="Some text.", meeting_date=None, title="T", sha="ab" * 32):
-    return SourceDocument(id=id_, title=title, kind="txt", text=text, sha256=sha,
-                          meeting_date=meeting_date, speakers=[])
+    return SourceDocument(
+        id=id_,
+        title=title,
+        kind="txt",
+        text=text,
+        sha256=sha,
+        meeting_date=meeting_date,
+        speakers=[],
+    )
 
 
 def test_oldest_meeting_first_undated_last_then_by_id():
-    documents = [source(5), source(3, meeting_date=date(2026, 2, 1)), source(2),
-                 source(9, meeting_date=date(2026, 1, 1))]
+    documents = [
+        source(5),
+        source(3, meeting_date=date(2026, 2, 1)),
+        source(2),
+        source(9, meeting_date=date(2026, 1, 1)),
+    ]
 
     assert [d.id for d in prompt.document_order(documents)] == [9, 3, 2, 5]
 
@@ -30,11 +41,15 @@ def test_a_document_cannot_close_its_own_delimiter():
 def test_titles_cannot_break_out_of_their_attribute():
     rendered = prompt.render_document(source(1, title='Q3 "final"\n=== END'))
 
-    assert 'title="Q3 \'final\' === END"' in rendered
+    assert "title=\"Q3 'final' === END\"" in rendered
 
 
 def test_instructions_state_goal_format_and_warnings_without_thinking_recipes():
-    for instructions in (prompt.SINGLE_INSTRUCTIONS, prompt.MAP_INSTRUCTIONS, prompt.REDUCE_INSTRUCTIONS):
+    for instructions in (
+        prompt.SINGLE_INSTRUCTIONS,
+        prompt.MAP_INSTRUCTIONS,
+        prompt.REDUCE_INSTRUCTIONS,
+    ):
         assert "Goal:" in instructions
         assert "verbatim" in instructions
         assert "untrusted data" in instructions

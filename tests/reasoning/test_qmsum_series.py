@@ -14,7 +14,9 @@ from .helpers import cited_answer, transcript_segments
 
 pytestmark = pytest.mark.django_db
 
-FABRICATED = "We agreed the remote control will ship with a solar panel and a lifetime warranty."
+FABRICATED = (
+    "We agreed the remote control will ship with a solar panel and a lifetime warranty."
+)
 
 
 @pytest.fixture
@@ -26,11 +28,17 @@ def series(owner, corpus):
     for day, path in enumerate(sorted(folder.glob("*.txt")), 1):
         text = path.read_text()
         segments = transcript_segments(text)
-        documents.append(make_document(
-            owner, title=path.stem, text=text, segments=segments, kind="txt",
-            meeting_date=date(2026, 1, day),
-            speakers=sorted({s["speaker"] for s in segments}),
-        ))
+        documents.append(
+            make_document(
+                owner,
+                title=path.stem,
+                text=text,
+                segments=segments,
+                kind="txt",
+                meeting_date=date(2026, 1, day),
+                speakers=sorted({s["speaker"] for s in segments}),
+            )
+        )
     return documents
 
 
@@ -47,22 +55,34 @@ def test_findings_over_the_series_are_verified(stub_openai, owner, series):
         "summary": "The team kept revisiting the remote's design.",
         "findings": [
             {
-                "title": "Design goals set early", "kind": "trend", "confidence": "medium",
-                "observation": "Goals from the first meeting", "why_it_matters": "Scope",
-                "evidence": [{"document_id": first.pk, "quote": exact},
-                             {"document_id": last.pk, "quote": normalised}],
+                "title": "Design goals set early",
+                "kind": "trend",
+                "confidence": "medium",
+                "observation": "Goals from the first meeting",
+                "why_it_matters": "Scope",
+                "evidence": [
+                    {"document_id": first.pk, "quote": exact},
+                    {"document_id": last.pk, "quote": normalised},
+                ],
             },
             {
-                "title": "A feature nobody discussed", "kind": "other", "confidence": "low",
-                "observation": "Invented", "why_it_matters": "It is not in the meetings",
+                "title": "A feature nobody discussed",
+                "kind": "other",
+                "confidence": "low",
+                "observation": "Invented",
+                "why_it_matters": "It is not in the meetings",
                 "evidence": [{"document_id": second.pk, "quote": FABRICATED}],
             },
         ],
         "follow_up_questions": ["Was the budget confirmed?"],
     }
     stub_openai.script(answer(result))
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in series], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in series],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
@@ -73,21 +93,33 @@ def test_findings_over_the_series_are_verified(stub_openai, owner, series):
     data = reflection_as_json(finished)
     real, invented = data["findings"]
     assert real["supported"] is True
-    assert [(e["verified"], e["match"]) for e in real["evidence"]] == [(True, "exact"), (True, "normalised")]
+    assert [(e["verified"], e["match"]) for e in real["evidence"]] == [
+        (True, "exact"),
+        (True, "normalised"),
+    ]
     located = real["evidence"][0]
     assert located["document_title"] == "ES2004a"
-    assert located["locator"] == {"line": 15, "speaker": first.text.splitlines()[14].split(":")[0]}
+    assert located["locator"] == {
+        "line": 15,
+        "speaker": first.text.splitlines()[14].split(":")[0],
+    }
     assert invented["supported"] is False
     assert invented["evidence"][0]["verified"] is False
     assert invented["evidence"][0]["match"] == "unverified"
 
 
-def test_the_series_in_parts_when_the_context_is_small(stub_openai, settings, owner, series):
+def test_the_series_in_parts_when_the_context_is_small(
+    stub_openai, settings, owner, series
+):
     settings.REFLECT_OUTPUT_RESERVE_TOKENS = 4_000
     settings.REFLECT_CONTEXT_TOKENS = 20_000
     stub_openai.default = cited_answer(series)
-    reflection = create_reflection(owner=owner, preset="blind_spots",
-                                   document_ids=[d.pk for d in series], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in series],
+        enqueue=False,
+    )
     assert reflection.estimate["mode"] == "map_reduce"
 
     finished = run_reflection(reflection_id=reflection.pk)

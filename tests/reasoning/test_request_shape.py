@@ -16,13 +16,18 @@ QUESTION = "What is the most important thing nobody is paying attention to?"
 
 def ask(owner, documents, **kwargs):
     reflection = create_reflection(
-        owner=owner, question=QUESTION, document_ids=[d.pk for d in documents],
-        enqueue=False, **kwargs,
+        owner=owner,
+        question=QUESTION,
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+        **kwargs,
     )
     return run_reflection(reflection_id=reflection.pk)
 
 
-def test_one_chat_request_with_instructions_corpus_and_question_last(stub_openai, owner, meetings):
+def test_one_chat_request_with_instructions_corpus_and_question_last(
+    stub_openai, owner, meetings
+):
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
 
     ask(owner, meetings, effort="high")
@@ -49,8 +54,10 @@ def test_one_chat_request_with_instructions_corpus_and_question_last(stub_openai
     # Oldest meeting first, each delimited with its id, title, date and speakers.
     assert corpus["text"].index(MEETING_1) < corpus["text"].index(MEETING_2)
     first = meetings[0]
-    assert (f'BEGIN DOCUMENT {first.pk} [{first.sha256[:16]}] id="{first.pk}" title="Kick-off" '
-            'kind="txt" date="2026-03-02" speakers="Alice, Bob, Carol"') in corpus["text"]
+    assert (
+        f'BEGIN DOCUMENT {first.pk} [{first.sha256[:16]}] id="{first.pk}" title="Kick-off" '
+        'kind="txt" date="2026-03-02" speakers="Alice, Bob, Carol"'
+    ) in corpus["text"]
     assert f"END DOCUMENT {first.pk} [{first.sha256[:16]}]" in corpus["text"]
     assert body["response_format"] == {
         "type": "json_schema",
@@ -59,7 +66,9 @@ def test_one_chat_request_with_instructions_corpus_and_question_last(stub_openai
     assert body["prompt_cache_key"].startswith("reflect-")
 
 
-def test_cache_key_is_stable_per_corpus_and_changes_with_it(stub_openai, owner, meetings):
+def test_cache_key_is_stable_per_corpus_and_changes_with_it(
+    stub_openai, owner, meetings
+):
     result = good_result(meetings[0].pk, meetings[1].pk)
     stub_openai.script(answer(result), answer(result), answer(result))
 
@@ -71,7 +80,9 @@ def test_cache_key_is_stable_per_corpus_and_changes_with_it(stub_openai, owner, 
     assert keys[0] == keys[1] != keys[2]
 
 
-def test_backend_profile_maps_roles_and_output_limit(stub_openai, settings, owner, meetings):
+def test_backend_profile_maps_roles_and_output_limit(
+    stub_openai, settings, owner, meetings
+):
     settings.REFLECT_BACKEND_PROFILE = "ollama"
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
 
@@ -99,8 +110,14 @@ def test_responses_style_request(stub_openai, settings, owner, meetings):
     assert body["max_output_tokens"] == 25_000
     assert body["truncation"] == "disabled"
     assert body["text"]["format"] == {
-        "type": "json_schema", "name": "reflection", "schema": RESULT_SCHEMA, "strict": True,
+        "type": "json_schema",
+        "name": "reflection",
+        "schema": RESULT_SCHEMA,
+        "strict": True,
     }
     developer, user = body["input"]
     assert developer["role"] == "developer"
-    assert user["content"][-1] == {"type": "input_text", "text": f"Question: {QUESTION}"}
+    assert user["content"][-1] == {
+        "type": "input_text",
+        "text": f"Question: {QUESTION}",
+    }

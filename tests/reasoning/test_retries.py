@@ -4,7 +4,12 @@ released between task attempts; Retry-After is honoured."""
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import RetryLater, create_reflection, retry_delay, run_reflection
+from reflect.reflections import (
+    RetryLater,
+    create_reflection,
+    retry_delay,
+    run_reflection,
+)
 from reflect.tasks import run_reflection as run_reflection_task
 from tests.stub_openai import answer, error
 
@@ -14,15 +19,29 @@ pytestmark = pytest.mark.django_db
 
 
 def new_reflection(owner, meetings):
-    return create_reflection(owner=owner, preset="blind_spots",
-                             document_ids=[d.pk for d in meetings], enqueue=False)
+    return create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
 
 def test_sdk_retries_429_and_500_then_succeeds(stub_openai, owner, meetings):
     stub_openai.script(
-        error(429, "Rate limit reached", type_="requests", code="rate_limit_exceeded",
-              headers={"Retry-After": "0.05"}),
-        error(500, "The server had an error", type_="server_error", headers={"retry-after-ms": "10"}),
+        error(
+            429,
+            "Rate limit reached",
+            type_="requests",
+            code="rate_limit_exceeded",
+            headers={"Retry-After": "0.05"},
+        ),
+        error(
+            500,
+            "The server had an error",
+            type_="server_error",
+            headers={"retry-after-ms": "10"},
+        ),
         answer(good_result(meetings[0].pk, meetings[1].pk)),
     )
     reflection = new_reflection(owner, meetings)
@@ -34,10 +53,19 @@ def test_sdk_retries_429_and_500_then_succeeds(stub_openai, owner, meetings):
     assert finished.attempts == 1
 
 
-def test_transient_failure_releases_the_claim_and_carries_retry_after(stub_openai, settings, owner, meetings):
+def test_transient_failure_releases_the_claim_and_carries_retry_after(
+    stub_openai, settings, owner, meetings
+):
     settings.REFLECT_SDK_MAX_RETRIES = 0
-    stub_openai.script(error(429, "Rate limit reached", type_="requests", code="rate_limit_exceeded",
-                             headers={"Retry-After": "37"}))
+    stub_openai.script(
+        error(
+            429,
+            "Rate limit reached",
+            type_="requests",
+            code="rate_limit_exceeded",
+            headers={"Retry-After": "37"},
+        )
+    )
     reflection = new_reflection(owner, meetings)
 
     with pytest.raises(RetryLater) as raised:
@@ -60,7 +88,9 @@ def test_backoff_grows_with_jitter_and_never_undercuts_retry_after(settings):
     assert retry_delay(retries=0, retry_after=300) == 300
 
 
-def test_task_retries_after_a_transient_failure_and_then_succeeds(stub_openai, settings, owner, meetings):
+def test_task_retries_after_a_transient_failure_and_then_succeeds(
+    stub_openai, settings, owner, meetings
+):
     settings.REFLECT_SDK_MAX_RETRIES = 0
     stub_openai.script(
         error(503, "overloaded", type_="server_error"),
@@ -77,7 +107,9 @@ def test_task_retries_after_a_transient_failure_and_then_succeeds(stub_openai, s
     assert len(stub_openai.requests) == 2
 
 
-def test_gives_up_after_the_last_attempt_with_the_reason(stub_openai, settings, owner, meetings):
+def test_gives_up_after_the_last_attempt_with_the_reason(
+    stub_openai, settings, owner, meetings
+):
     settings.REFLECT_SDK_MAX_RETRIES = 0
     stub_openai.script(error(502, "bad gateway", type_="server_error"))
     reflection = new_reflection(owner, meetings)

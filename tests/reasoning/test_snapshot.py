@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_snapshot_records_ids_hashes_and_titles(owner, meetings, stub_openai):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     assert reflection.snapshot == [
         {"id": d.pk, "sha256": d.sha256, "title": d.title} for d in meetings
@@ -21,8 +25,12 @@ def test_snapshot_records_ids_hashes_and_titles(owner, meetings, stub_openai):
 
 
 def test_a_deleted_document_is_left_out_and_listed(stub_openai, owner, meetings):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     gone = meetings[1]
     gone_id = gone.pk
     gone.delete()
@@ -32,7 +40,11 @@ def test_a_deleted_document_is_left_out_and_listed(stub_openai, owner, meetings)
 
     assert finished.status == Reflection.Status.SUCCEEDED
     assert finished.manifest["left_out"] == [
-        {"id": gone_id, "title": "Week two", "reason": "deleted since the question was asked"}
+        {
+            "id": gone_id,
+            "title": "Week two",
+            "reason": "deleted since the question was asked",
+        }
     ]
     assert gone.text not in stub_openai.requests[0].raw.decode()
     # Quotes from the deleted document can no longer be verified.
@@ -41,20 +53,33 @@ def test_a_deleted_document_is_left_out_and_listed(stub_openai, owner, meetings)
 
 
 def test_a_changed_document_is_not_read(stub_openai, owner, meetings):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
-    type(meetings[0]).objects.filter(pk=meetings[0].pk).update(sha256="0" * 64, text="replaced")
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
+    type(meetings[0]).objects.filter(pk=meetings[0].pk).update(
+        sha256="0" * 64, text="replaced"
+    )
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
 
     finished = run_reflection(reflection_id=reflection.pk)
 
-    assert finished.manifest["left_out"][0]["reason"] == "its content changed since the question was asked"
+    assert (
+        finished.manifest["left_out"][0]["reason"]
+        == "its content changed since the question was asked"
+    )
     assert "replaced" not in stub_openai.requests[0].raw.decode()
 
 
 def test_no_document_left_fails_clearly(stub_openai, owner, meetings):
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
     for document in meetings:
         document.delete()
 

@@ -31,17 +31,31 @@ def model():
     name = f"test-throttle-{uuid.uuid4().hex[:10]}"
     yield name
     client = events.client()
-    client.delete(throttle_module._key(name, "slots"), throttle_module._key(name, "tokens"))
+    client.delete(
+        throttle_module._key(name, "slots"), throttle_module._key(name, "tokens")
+    )
 
 
 def make_throttle(*, concurrency=0, tpm=0, lease=30.0, max_wait=30.0) -> Throttle:
-    return Throttle(client=events.client(), max_concurrency=concurrency, tokens_per_minute=tpm,
-                    lease_seconds=lease, max_wait_seconds=max_wait)
+    return Throttle(
+        client=events.client(),
+        max_concurrency=concurrency,
+        tokens_per_minute=tpm,
+        lease_seconds=lease,
+        max_wait_seconds=max_wait,
+    )
 
 
 def make_client(stub, throttle: Throttle) -> ModelClient:
-    return ModelClient(api_key="sk-test", base_url=stub.base_url, style="chat", profile="openai",
-                       timeout=10, max_retries=0, throttle=throttle)
+    return ModelClient(
+        api_key="sk-test",
+        base_url=stub.base_url,
+        style="chat",
+        profile="openai",
+        timeout=10,
+        max_retries=0,
+        throttle=throttle,
+    )
 
 
 class InFlight:
@@ -72,8 +86,14 @@ def ask_from_threads(stub, throttle, model, count, **kwargs) -> list:
     def ask():
         client = make_client(stub, throttle)
         try:
-            client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=1000, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
+            client.complete(
+                model=model,
+                effort="low",
+                prompt=PROMPT,
+                max_output_tokens=1000,
+                **kwargs,
+            )
+        except Exception as exc:
             errors.append(exc)
         finally:
             client.close()
@@ -88,7 +108,9 @@ def ask_from_threads(stub, throttle, model, count, **kwargs) -> list:
 
 
 @pytest.mark.parametrize("limit, bounded", [(2, True), (0, False)])
-def test_concurrent_requests_at_the_provider_never_exceed_the_limit(stub_openai, model, limit, bounded):
+def test_concurrent_requests_at_the_provider_never_exceed_the_limit(
+    stub_openai, model, limit, bounded
+):
     """Six workers asking at once reach the provider at most `limit` at a time; unlimited (0)
     lets all of them through together, which shows the counting would catch a stampede."""
     in_flight = InFlight(hold=0.3)
@@ -100,12 +122,16 @@ def test_concurrent_requests_at_the_provider_never_exceed_the_limit(stub_openai,
     assert len(stub_openai.requests) == 6
     if bounded:
         assert in_flight.peak == limit
-        assert make_throttle(concurrency=limit).in_use(model) == 0, "every slot is released"
+        assert make_throttle(concurrency=limit).in_use(model) == 0, (
+            "every slot is released"
+        )
     else:
         assert in_flight.peak > 2
 
 
-def test_the_call_that_would_exceed_the_token_budget_waits_for_the_window(stub_openai, model, monkeypatch):
+def test_the_call_that_would_exceed_the_token_budget_waits_for_the_window(
+    stub_openai, model, monkeypatch
+):
     """With a 25,000 tokens-per-minute budget and calls of about 12,000 tokens, two go at once
     and the third waits until the first leaves the (here 1.5 s) window."""
     monkeypatch.setattr(throttle_module, "WINDOW_MS", 1500)
@@ -114,7 +140,9 @@ def test_the_call_that_would_exceed_the_token_budget_waits_for_the_window(stub_o
     client = make_client(stub_openai, make_throttle(tpm=25_000))
 
     for _ in range(3):
-        client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=12_000)
+        client.complete(
+            model=model, effort="low", prompt=PROMPT, max_output_tokens=12_000
+        )
 
     first, second, third = in_flight.arrivals
     assert second - first < 1.0
@@ -130,12 +158,16 @@ def test_billed_tokens_replace_the_estimate(stub_openai, model, monkeypatch):
     client = make_client(stub_openai, make_throttle(tpm=25_000, max_wait=0.5))
 
     for _ in range(2):
-        client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=20_000)
+        client.complete(
+            model=model, effort="low", prompt=PROMPT, max_output_tokens=20_000
+        )
 
     assert len(in_flight.arrivals) == 2
 
 
-def test_a_request_waiting_too_long_is_a_retryable_error(stub_openai, model, monkeypatch):
+def test_a_request_waiting_too_long_is_a_retryable_error(
+    stub_openai, model, monkeypatch
+):
     """A worker does not sleep for the whole queue: past the wait limit the task retries later."""
     from reflect.reasoning.errors import ReasoningError
 
@@ -145,7 +177,9 @@ def test_a_request_waiting_too_long_is_a_retryable_error(stub_openai, model, mon
     client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=1_000)
 
     with pytest.raises(ReasoningError) as raised:
-        client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=10_000)
+        client.complete(
+            model=model, effort="low", prompt=PROMPT, max_output_tokens=10_000
+        )
 
     assert raised.value.retryable
     assert len(stub_openai.requests) == 1
@@ -168,8 +202,13 @@ def test_a_killed_workers_slot_frees_when_its_lease_expires(stub_openai, model):
     """A live holder keeps its slot past the lease (it renews it); once SIGKILLed, the slot is
     free within the lease and the next request goes through."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "reflect.settings"}
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, model], cwd=REPO, env=env,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, model],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         throttle = make_throttle(concurrency=1, lease=0.6, max_wait=10)
@@ -178,10 +217,16 @@ def test_a_killed_workers_slot_frees_when_its_lease_expires(stub_openai, model):
         holder.kill()
         holder.wait(10)
 
-        wait_for(lambda: throttle.in_use(model) == 0, timeout=5, message="the dead holder's lease to expire")
+        wait_for(
+            lambda: throttle.in_use(model) == 0,
+            timeout=5,
+            message="the dead holder's lease to expire",
+        )
         stub_openai.script(answer(RESULT))
         client = make_client(stub_openai, throttle)
-        client.complete(model=model, effort="low", prompt=PROMPT, max_output_tokens=1_000)
+        client.complete(
+            model=model, effort="low", prompt=PROMPT, max_output_tokens=1_000
+        )
         assert len(stub_openai.requests) == 1
     finally:
         if holder.poll() is None:
@@ -189,7 +234,9 @@ def test_a_killed_workers_slot_frees_when_its_lease_expires(stub_openai, model):
             holder.wait(10)
 
 
-def test_a_request_that_gave_up_waiting_for_a_slot_returns_its_tokens(stub_openai, model, monkeypatch):
+def test_a_request_that_gave_up_waiting_for_a_slot_returns_its_tokens(
+    stub_openai, model, monkeypatch
+):
     """Tokens count against the minute only for requests that were sent."""
     monkeypatch.setattr(throttle_module, "WINDOW_MS", 60_000)
     from reflect.reasoning.errors import ReasoningError

@@ -14,50 +14,90 @@ from .helpers import good_result
 pytestmark = pytest.mark.django_db
 
 
-
-
 @pytest.mark.parametrize("style", ["chat", "responses"])
-def test_usage_with_cached_and_reasoning_tokens_and_its_cost(stub_openai, settings, owner, meetings, style):
+def test_usage_with_cached_and_reasoning_tokens_and_its_cost(
+    stub_openai, settings, owner, meetings, style
+):
     settings.REFLECT_API_STYLE = style
-    settings.REFLECT_PRICES = '{"gpt-5.6": {"input": 2.0, "cached_input": 0.2, "output": 10.0}}'
-    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk),
-                              usage_=usage(100_000, 8_000, cached_tokens=60_000, reasoning_tokens=6_000)))
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    settings.REFLECT_PRICES = (
+        '{"gpt-5.6": {"input": 2.0, "cached_input": 0.2, "output": 10.0}}'
+    )
+    stub_openai.script(
+        answer(
+            good_result(meetings[0].pk, meetings[1].pk),
+            usage_=usage(100_000, 8_000, cached_tokens=60_000, reasoning_tokens=6_000),
+        )
+    )
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
-    assert finished.usage == {"input_tokens": 100_000, "cached_tokens": 60_000,
-                              "output_tokens": 8_000, "reasoning_tokens": 6_000}
+    assert finished.usage == {
+        "input_tokens": 100_000,
+        "cached_tokens": 60_000,
+        "output_tokens": 8_000,
+        "reasoning_tokens": 6_000,
+    }
     # 40k uncached × $2 + 60k cached × $0.2 + 8k output (reasoning included) × $10, per 1M.
     assert finished.cost_usd == Decimal("0.080") + Decimal("0.012") + Decimal("0.080")
     assert finished.manifest["calls"][0]["usage"] == finished.usage
 
 
 def test_missing_usage_details_count_as_zero(stub_openai, owner, meetings):
-    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk),
-                              usage_=usage(5_000, 700, cached_tokens=None, reasoning_tokens=None)))
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    stub_openai.script(
+        answer(
+            good_result(meetings[0].pk, meetings[1].pk),
+            usage_=usage(5_000, 700, cached_tokens=None, reasoning_tokens=None),
+        )
+    )
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
     assert finished.status == Reflection.Status.SUCCEEDED
-    assert finished.usage == {"input_tokens": 5_000, "cached_tokens": 0,
-                              "output_tokens": 700, "reasoning_tokens": 0}
+    assert finished.usage == {
+        "input_tokens": 5_000,
+        "cached_tokens": 0,
+        "output_tokens": 700,
+        "reasoning_tokens": 0,
+    }
 
 
-def test_a_server_without_usage_and_a_model_without_price(stub_openai, settings, owner, meetings):
+def test_a_server_without_usage_and_a_model_without_price(
+    stub_openai, settings, owner, meetings
+):
     settings.REFLECT_MODEL = settings.REFLECT_MAP_MODEL = "llama-3.3-70b"
-    stub_openai.script(lambda request: _without_usage(answer(good_result(meetings[0].pk, meetings[1].pk))(request)))
-    reflection = create_reflection(owner=owner, preset="risks",
-                                   document_ids=[d.pk for d in meetings], enqueue=False)
+    stub_openai.script(
+        lambda request: _without_usage(
+            answer(good_result(meetings[0].pk, meetings[1].pk))(request)
+        )
+    )
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
 
     finished = run_reflection(reflection_id=reflection.pk)
 
     assert finished.status == Reflection.Status.SUCCEEDED
-    assert finished.usage == {"input_tokens": 0, "cached_tokens": 0, "output_tokens": 0,
-                              "reasoning_tokens": 0}
+    assert finished.usage == {
+        "input_tokens": 0,
+        "cached_tokens": 0,
+        "output_tokens": 0,
+        "reasoning_tokens": 0,
+    }
     assert finished.cost_usd == 0
     assert finished.manifest["unpriced_models"] == ["llama-3.3-70b"]
     assert finished.estimate["cost_usd"] is None

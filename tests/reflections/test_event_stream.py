@@ -50,7 +50,9 @@ async def test_a_published_event_reaches_the_owners_stream(async_client):
 
     async def publish_soon():
         await asyncio.sleep(0.5)
-        events.publish(other.pk, {"type": "reflection", "id": 99, "status": "succeeded"})
+        events.publish(
+            other.pk, {"type": "reflection", "id": 99, "status": "succeeded"}
+        )
         events.publish(owner.pk, {"type": "reflection", "id": 7, "status": "succeeded"})
 
     publisher = asyncio.create_task(publish_soon())
@@ -58,7 +60,11 @@ async def test_a_published_event_reaches_the_owners_stream(async_client):
     await publisher
 
     assert received[0].startswith("event: reflection\n")
-    assert json.loads(received[0].split("data: ", 1)[1]) == {"type": "reflection", "id": 7, "status": "succeeded"}
+    assert json.loads(received[0].split("data: ", 1)[1]) == {
+        "type": "reflection",
+        "id": 7,
+        "status": "succeeded",
+    }
 
 
 @pytest.mark.asyncio

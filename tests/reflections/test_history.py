@@ -11,14 +11,28 @@ pytestmark = pytest.mark.django_db
 
 
 def finding(title, quote, doc_id=1):
-    return {"title": title, "kind": "risk", "confidence": "high", "observation": "", "why_it_matters": "",
-            "evidence": [{"document_id": doc_id, "quote": quote}]}
+    return {
+        "title": title,
+        "kind": "risk",
+        "confidence": "high",
+        "observation": "",
+        "why_it_matters": "",
+        "evidence": [{"document_id": doc_id, "quote": quote}],
+    }
 
 
 def test_search_matches_question_summary_and_findings(owner):
     make_reflection(owner, question="Where do people disagree?")
-    make_reflection(owner, question="Q2", result={"summary": "The kinetic battery plan", "findings": []})
-    make_reflection(owner, question="Q3", result={"summary": "", "findings": [finding("Price drift", "25 Euro")]})
+    make_reflection(
+        owner,
+        question="Q2",
+        result={"summary": "The kinetic battery plan", "findings": []},
+    )
+    make_reflection(
+        owner,
+        question="Q3",
+        result={"summary": "", "findings": [finding("Price drift", "25 Euro")]},
+    )
     make_reflection(make_user("other"), question="kinetic battery disagree")
 
     def found(q):
@@ -34,17 +48,29 @@ def test_filters_by_status_collection_and_preset(client, owner):
     make_reflection(owner, question="in design", collection=collection, preset="risks")
     make_reflection(owner, question="failed one", status="failed")
 
-    assert "in design" in client.get(f"/reflections/?collection={collection.pk}").content.decode()
-    assert "failed one" not in client.get(f"/reflections/?collection={collection.pk}").content.decode()
+    assert (
+        "in design"
+        in client.get(f"/reflections/?collection={collection.pk}").content.decode()
+    )
+    assert (
+        "failed one"
+        not in client.get(f"/reflections/?collection={collection.pk}").content.decode()
+    )
     assert "failed one" in client.get("/reflections/?status=failed").content.decode()
     assert "in design" in client.get("/reflections/?preset=risks").content.decode()
 
 
-def test_the_list_costs_the_same_queries_for_one_or_many_per_page(client, owner, django_assert_max_num_queries):
+def test_the_list_costs_the_same_queries_for_one_or_many_per_page(
+    client, owner, django_assert_max_num_queries
+):
     collection = Collection.objects.create(owner=owner, name="C")
     for i in range(30):
-        make_reflection(owner, question=f"Q{i}", collection=collection,
-                        result={"summary": "s", "findings": [finding("t", "q")]})
+        make_reflection(
+            owner,
+            question=f"Q{i}",
+            collection=collection,
+            result={"summary": "s", "findings": [finding("t", "q")]},
+        )
 
     with django_assert_max_num_queries(8):
         response = client.get("/reflections/")
@@ -53,28 +79,44 @@ def test_the_list_costs_the_same_queries_for_one_or_many_per_page(client, owner,
 
 
 def test_compare_sorts_findings_into_new_still_there_and_gone(owner):
-    earlier = make_reflection(owner, result={"findings": [
-        finding("Battery choice unresolved", "kinetic or rechargeable"),
-        finding("No owner for the LCD", "flip-top LCD"),
-    ]})
-    later = make_reflection(owner, result={"findings": [
-        finding("Battery choice still unresolved", "something else entirely"),
-        finding("Production cost over target", "12.50"),
-    ]})
+    earlier = make_reflection(
+        owner,
+        result={
+            "findings": [
+                finding("Battery choice unresolved", "kinetic or rechargeable"),
+                finding("No owner for the LCD", "flip-top LCD"),
+            ]
+        },
+    )
+    later = make_reflection(
+        owner,
+        result={
+            "findings": [
+                finding("Battery choice still unresolved", "something else entirely"),
+                finding("Production cost over target", "12.50"),
+            ]
+        },
+    )
 
     comparison = history.compare(earlier=earlier, later=later)
 
     assert [f["title"] for f in comparison["new"]] == ["Production cost over target"]
-    assert [p["now"]["title"] for p in comparison["still_there"]] == ["Battery choice still unresolved"]
+    assert [p["now"]["title"] for p in comparison["still_there"]] == [
+        "Battery choice still unresolved"
+    ]
     assert [f["title"] for f in comparison["gone"]] == ["No owner for the LCD"]
     assert history.change_line(comparison) == "1 new, 1 still there, 1 gone"
 
 
-def test_rerun_asks_the_same_question_of_the_collections_current_documents(client, owner, django_capture_on_commit_callbacks):
+def test_rerun_asks_the_same_question_of_the_collections_current_documents(
+    client, owner, django_capture_on_commit_callbacks
+):
     collection = Collection.objects.create(owner=owner, name="C")
     first = make_document(owner, title="First")
     collection.documents.add(first)
-    earlier = make_reflection(owner, question="What changed?", collection=collection, documents=[first])
+    earlier = make_reflection(
+        owner, question="What changed?", collection=collection, documents=[first]
+    )
     collection.documents.add(make_document(owner, title="Second"))
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -86,12 +128,16 @@ def test_rerun_asks_the_same_question_of_the_collections_current_documents(clien
     assert response["Location"] == f"/reflections/{rerun.pk}/?compare={earlier.pk}"
 
 
-def test_a_follow_up_keeps_the_snapshot_and_links_its_parent(client, owner, django_capture_on_commit_callbacks):
+def test_a_follow_up_keeps_the_snapshot_and_links_its_parent(
+    client, owner, django_capture_on_commit_callbacks
+):
     document = make_document(owner)
     parent = make_reflection(owner, documents=[document], collection=None)
 
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(f"/reflections/{parent.pk}/follow-up/", {"question": "Who owns it?"})
+        client.post(
+            f"/reflections/{parent.pk}/follow-up/", {"question": "Who owns it?"}
+        )
 
     child = owner.reflections.get(parent=parent)
     assert child.question == "Who owns it?"

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def notify(user, **fields):
     reflection = make_reflection(user, **fields)
-    return Notification.objects.create(user=user, reflection=reflection, status=reflection.status,
-                                       message=f"Reflection ready: {reflection.question}")
+    return Notification.objects.create(
+        user=user,
+        reflection=reflection,
+        status=reflection.status,
+        message=f"Reflection ready: {reflection.question}",
+    )
 
 
 def test_every_page_shows_the_unread_count(client, owner):
@@ -42,7 +46,7 @@ def test_the_bell_fragment_refreshes_on_events_and_every_five_seconds(client, ow
 
 
 def test_mark_one_and_mark_all_read(client, owner):
-    first, second, third = notify(owner), notify(owner), notify(owner)
+    first, _second, _third = notify(owner), notify(owner), notify(owner)
 
     client.post(f"/notifications/{first.pk}/read/")
     assert notifications.unread(owner).count() == 2
@@ -110,20 +114,32 @@ def test_the_webhook_posts_a_signed_summary(settings, receiver):
     user.webhook_url = receiver
     user.save()
 
-    notifications.send_webhook(notification=notify(user, result={"summary": "S", "findings": [], "follow_up_questions": []}))
+    notifications.send_webhook(
+        notification=notify(
+            user, result={"summary": "S", "findings": [], "follow_up_questions": []}
+        )
+    )
 
     headers, body = Receiver.received[0]
     payload = json.loads(body)
     assert payload["status"] == "succeeded" and payload["summary"] == "S"
-    expected = hmac.new(user.webhook_secret.encode(), f"{headers['X-Reflect-Timestamp']}.".encode() + body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        user.webhook_secret.encode(),
+        f"{headers['X-Reflect-Timestamp']}.".encode() + body,
+        hashlib.sha256,
+    ).hexdigest()
     assert headers["X-Reflect-Signature"] == f"sha256={expected}"
 
 
 def test_webhooks_to_loopback_and_private_addresses_are_refused_by_default(settings):
     settings.REFLECT_WEBHOOK_ALLOW_PRIVATE = False
 
-    for url in ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/latest"]:
+    for url in [
+        "http://127.0.0.1:9/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest",
+    ]:
         with pytest.raises(webhooks.WebhookRefused, match="private address"):
             webhooks.check_destination(url, allow_private=False)
     with pytest.raises(webhooks.WebhookRefused, match="http"):
@@ -143,21 +159,32 @@ def test_a_failing_receiver_is_a_retryable_failure_and_a_4xx_is_not(settings, re
 def test_the_settings_page_refuses_a_private_webhook_url(client, owner, settings):
     settings.REFLECT_WEBHOOK_ALLOW_PRIVATE = False
 
-    response = client.post("/accounts/settings/", {"email": "", "webhook_url": "http://127.0.0.1:8000/hook"})
+    response = client.post(
+        "/accounts/settings/",
+        {"email": "", "webhook_url": "http://127.0.0.1:8000/hook"},
+    )
 
     assert "private address" in response.content.decode()
     owner.refresh_from_db()
     assert owner.webhook_url == ""
 
 
-def test_new_notifications_queue_email_and_webhook_after_commit(django_capture_on_commit_callbacks, queued_tasks):
+def test_new_notifications_queue_email_and_webhook_after_commit(
+    django_capture_on_commit_callbacks, queued_tasks
+):
     user = make_user()
-    user.email, user.notify_by_email, user.webhook_url = "a@example.org", True, "https://example.org/hook"
+    user.email, user.notify_by_email, user.webhook_url = (
+        "a@example.org",
+        True,
+        "https://example.org/hook",
+    )
     user.save()
     n = notify(user)
 
     with django_capture_on_commit_callbacks(execute=True):
         notifications.enqueue_delivery(notification=n)
 
-    assert queued_tasks() == [("reflect.tasks.send_notification_email", [n.pk]),
-                              ("reflect.tasks.send_notification_webhook", [n.pk])]
+    assert queued_tasks() == [
+        ("reflect.tasks.send_notification_email", [n.pk]),
+        ("reflect.tasks.send_notification_webhook", [n.pk]),
+    ]

@@ -3,8 +3,8 @@
 import pytest
 
 from reflect import documents
-from reflect.reflections import PRESETS, create_reflection, run_reflection
 from reflect.reasoning.offline import LABEL
+from reflect.reflections import PRESETS, create_reflection, run_reflection
 
 from ..factories import make_user
 
@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def es2004(corpus):
     owner = make_user("lead")
-    ids = [documents.ingest_document(owner=owner, filename=path.name, data=path.read_bytes()).document.pk
-           for path in sorted((corpus / "meetings/qmsum/ami-ES2004").glob("*.txt"))]
+    ids = [
+        documents.ingest_document(
+            owner=owner, filename=path.name, data=path.read_bytes()
+        ).document.pk
+        for path in sorted((corpus / "meetings/qmsum/ami-ES2004").glob("*.txt"))
+    ]
     return owner, ids
 
 
@@ -24,7 +28,9 @@ def test_every_preset_gets_verified_offline_findings(settings, es2004, preset):
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = settings.REFLECT_PROVIDER = ""
     owner, ids = es2004
 
-    reflection = create_reflection(owner=owner, preset=preset, document_ids=ids, enqueue=False)
+    reflection = create_reflection(
+        owner=owner, preset=preset, document_ids=ids, enqueue=False
+    )
     run_reflection(reflection_id=reflection.pk)
 
     reflection.refresh_from_db()

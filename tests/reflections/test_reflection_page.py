@@ -4,7 +4,7 @@ import pytest
 
 from reflect.models import Notification
 
-from ..factories import make_document, make_reflection, make_user, verified_result
+from ..factories import make_document, make_reflection, verified_result
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def test_queued_fragment_keeps_polling_and_offers_cancel(client, owner):
 
 
 def test_running_fragment_shows_phase_and_part_progress(client, owner):
-    reflection = make_reflection(owner, status="running", phase="part 2 of 5", parts_done=1, parts_total=5)
+    reflection = make_reflection(
+        owner, status="running", phase="part 2 of 5", parts_done=1, parts_total=5
+    )
 
     html = fragment(client, reflection).content.decode()
 
@@ -48,10 +50,18 @@ def test_without_a_live_worker_the_page_says_so(client, owner, redis_client):
 
 def test_succeeded_fragment_stops_polling_and_shows_findings_with_marks(client, owner):
     document = make_document(owner, title="Standup 12 March", text=TEXT)
-    reflection = make_reflection(owner, documents=[document],
-                                 result=verified_result(document, "the vendor contract expires in March"),
-                                 usage={"input_tokens": 1200, "cached_tokens": 1000, "output_tokens": 300, "reasoning_tokens": 200},
-                                 cost_usd="0.0123")
+    reflection = make_reflection(
+        owner,
+        documents=[document],
+        result=verified_result(document, "the vendor contract expires in March"),
+        usage={
+            "input_tokens": 1200,
+            "cached_tokens": 1000,
+            "output_tokens": 300,
+            "reasoning_tokens": 200,
+        },
+        cost_usd="0.0123",
+    )
 
     response = fragment(client, reflection)
     html = response.content.decode()
@@ -71,7 +81,9 @@ def test_unsupported_findings_and_unverified_quotes_are_marked(client, owner):
     document = make_document(owner, text=TEXT)
     result = verified_result(document, "the budget is fine")
     result["findings"][0]["supported"] = False
-    result["findings"][0]["evidence"][0].update(verified=False, match="unverified", start=None, end=None)
+    result["findings"][0]["evidence"][0].update(
+        verified=False, match="unverified", start=None, end=None
+    )
     reflection = make_reflection(owner, result=result)
 
     html = fragment(client, reflection).content.decode()
@@ -82,8 +94,12 @@ def test_unsupported_findings_and_unverified_quotes_are_marked(client, owner):
 
 
 def test_failed_reflection_shows_the_provider_error_and_a_retry_button(client, owner):
-    reflection = make_reflection(owner, status="failed", error="Error code: 401 - Incorrect API key provided",
-                                 error_kind="permanent")
+    reflection = make_reflection(
+        owner,
+        status="failed",
+        error="Error code: 401 - Incorrect API key provided",
+        error_kind="permanent",
+    )
 
     html = client.get(reflection.get_absolute_url()).content.decode()
 
@@ -102,8 +118,12 @@ def test_cancelled_reflection_can_be_retried(client, owner):
 
 def test_offline_results_are_labelled_as_such(client, owner):
     document = make_document(owner, text=TEXT)
-    reflection = make_reflection(owner, provider="offline", model="offline-analyzer",
-                                 result=verified_result(document, "the budget is fine"))
+    reflection = make_reflection(
+        owner,
+        provider="offline",
+        model="offline-analyzer",
+        result=verified_result(document, "the budget is fine"),
+    )
 
     html = client.get(reflection.get_absolute_url()).content.decode()
 
@@ -113,7 +133,9 @@ def test_offline_results_are_labelled_as_such(client, owner):
 
 def test_opening_a_finished_reflection_reads_its_notification(client, owner):
     reflection = make_reflection(owner)
-    Notification.objects.create(user=owner, reflection=reflection, status="succeeded", message="ready")
+    Notification.objects.create(
+        user=owner, reflection=reflection, status="succeeded", message="ready"
+    )
 
     client.get(reflection.get_absolute_url())
 
@@ -129,7 +151,9 @@ def test_cancel_stops_a_queued_reflection(client, owner):
     assert reflection.status == "cancelled"
 
 
-def test_retry_requeues_a_failed_reflection(client, owner, django_capture_on_commit_callbacks, queued_tasks):
+def test_retry_requeues_a_failed_reflection(
+    client, owner, django_capture_on_commit_callbacks, queued_tasks
+):
     reflection = make_reflection(owner, status="failed", error="boom")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -142,7 +166,9 @@ def test_retry_requeues_a_failed_reflection(client, owner, django_capture_on_com
 
 def test_export_is_markdown_with_quotes_and_marks(client, owner):
     document = make_document(owner, title="Standup", text=TEXT)
-    reflection = make_reflection(owner, result=verified_result(document, "the budget is fine"))
+    reflection = make_reflection(
+        owner, result=verified_result(document, "the budget is fine")
+    )
 
     response = client.get(f"/reflections/{reflection.pk}/export.md")
     body = response.content.decode()

@@ -16,13 +16,18 @@ def test_markdown_from_the_model_loses_scripts_handlers_and_javascript_links():
 
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
-    assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
+    assert (
+        '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>'
+        in html
+    )
 
 
 def test_hostile_summary_finding_and_quote_render_inert(client):
     owner = make_user()
     document = make_document(owner, title="<b>doc</b>", text=f"Eve: {HOSTILE}")
-    result = verified_result(document, HOSTILE, title=f"Title {HOSTILE}", summary=f"Summary {HOSTILE}")
+    result = verified_result(
+        document, HOSTILE, title=f"Title {HOSTILE}", summary=f"Summary {HOSTILE}"
+    )
     result["findings"][0]["observation"] = HOSTILE
     result["follow_up_questions"] = [HOSTILE]
     reflection = make_reflection(owner, result=result, documents=[document])
@@ -31,7 +36,7 @@ def test_hostile_summary_finding_and_quote_render_inert(client):
     html = client.get(reflection.get_absolute_url()).content.decode()
 
     assert "<script>alert" not in html
-    assert "onerror=\"alert" not in html and "<img src=x" not in html
+    assert 'onerror="alert' not in html and "<img src=x" not in html
     assert 'href="javascript:' not in html
     assert "&lt;script&gt;" in html
 

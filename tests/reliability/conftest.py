@@ -30,7 +30,9 @@ def fresh_resend_marks(redis_client):
     """The sweep's once-per-window marks are per queue and row id; ids repeat between tests."""
 
     def clear():
-        keys = list(redis_client.scan_iter(match=f"reflect:resent:{TEST_QUEUE}:*", count=1000))
+        keys = list(
+            redis_client.scan_iter(match=f"reflect:resent:{TEST_QUEUE}:*", count=1000)
+        )
         if keys:
             redis_client.delete(*keys)
 

@@ -10,7 +10,12 @@ from reflect import liveness
 from reflect.models import Notification, Reflection
 from reflect.reflections import create_reflection, run_reflection
 from tests.factories import make_document
-from tests.reasoning.helpers import MEETING_1, MEETING_2, good_result, transcript_segments
+from tests.reasoning.helpers import (
+    MEETING_1,
+    MEETING_2,
+    good_result,
+    transcript_segments,
+)
 from tests.stub_openai import answer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_liveness")]
@@ -19,13 +24,23 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_liveness")]
 @pytest.fixture
 def claimed(person, stub_openai):
     """A reflection claimed 5 s ago by `host:9:gone`, whose answer the stub has ready."""
-    documents = [make_document(person, title=title, text=text, segments=transcript_segments(text))
-                 for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))]
+    documents = [
+        make_document(
+            person, title=title, text=text, segments=transcript_segments(text)
+        )
+        for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))
+    ]
     stub_openai.default = answer(good_result(documents[0].pk, documents[1].pk))
-    reflection = create_reflection(owner=person, preset="blind_spots", enqueue=False,
-                                   document_ids=[d.pk for d in documents])
+    reflection = create_reflection(
+        owner=person,
+        preset="blind_spots",
+        enqueue=False,
+        document_ids=[d.pk for d in documents],
+    )
     Reflection.objects.filter(pk=reflection.pk).update(
-        status=Reflection.Status.RUNNING, claimed_by="host:9:gone", attempts=1,
+        status=Reflection.Status.RUNNING,
+        claimed_by="host:9:gone",
+        attempts=1,
         heartbeat_at=timezone.now() - timedelta(seconds=5),
     )
     return reflection
@@ -45,5 +60,8 @@ def test_a_live_workers_claim_is_not_taken(claimed, stub_openai):
         assert run_reflection(reflection_id=claimed.pk) is None
 
     claimed.refresh_from_db()
-    assert claimed.status == Reflection.Status.RUNNING and claimed.claimed_by == "host:9:gone"
+    assert (
+        claimed.status == Reflection.Status.RUNNING
+        and claimed.claimed_by == "host:9:gone"
+    )
     assert stub_openai.requests == []

@@ -21,7 +21,12 @@ from reflect.models import Document, Notification, Reflection
 from reflect.reflections import create_reflection
 from tests.conftest import TEST_QUEUE
 from tests.factories import make_document
-from tests.reasoning.helpers import MEETING_1, MEETING_2, good_result, transcript_segments
+from tests.reasoning.helpers import (
+    MEETING_1,
+    MEETING_2,
+    good_result,
+    transcript_segments,
+)
 from tests.stub_openai import answer
 from tests.workers import WebServer, Worker, wait_for
 
@@ -68,30 +73,60 @@ def browser_for(person, web: WebServer) -> requests.Session:
 def test_everything_finishes_once_after_redis_restarts(
     stub_openai, person, tmp_path, session_media_root, private_redis
 ):
-    documents = [make_document(person, title=title, text=text, segments=transcript_segments(text))
-                 for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))]
+    documents = [
+        make_document(
+            person, title=title, text=text, segments=transcript_segments(text)
+        )
+        for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))
+    ]
     held = HeldFirstAnswer(answer(good_result(documents[0].pk, documents[1].pk)))
     stub_openai.default = held
-    env = worker_env(stub_openai, REDIS_URL=private_redis.url, REFLECT_SWEEP_INTERVAL_SECONDS=1,
-                     REFLECT_REQUEUE_AFTER_SECONDS=2, REFLECT_SCHEDULE_TICK_SECONDS=3600,
-                     REFLECT_INBOX_SCAN_SECONDS=3600)
-    worker = Worker(queue=TEST_QUEUE, media_root=session_media_root, log_path=tmp_path / "worker.log",
-                    env=env, extra_args=("-B", "--schedule", str(tmp_path / "beat-schedule")))
-    web = WebServer(media_root=session_media_root, log_path=tmp_path / "web.log", queue=TEST_QUEUE,
-                    env=env)
+    env = worker_env(
+        stub_openai,
+        REDIS_URL=private_redis.url,
+        REFLECT_SWEEP_INTERVAL_SECONDS=1,
+        REFLECT_REQUEUE_AFTER_SECONDS=2,
+        REFLECT_SCHEDULE_TICK_SECONDS=3600,
+        REFLECT_INBOX_SCAN_SECONDS=3600,
+    )
+    worker = Worker(
+        queue=TEST_QUEUE,
+        media_root=session_media_root,
+        log_path=tmp_path / "worker.log",
+        env=env,
+        extra_args=("-B", "--schedule", str(tmp_path / "beat-schedule")),
+    )
+    web = WebServer(
+        media_root=session_media_root,
+        log_path=tmp_path / "web.log",
+        queue=TEST_QUEUE,
+        env=env,
+    )
     try:
         worker.start()
         web.start()
         browser = browser_for(person, web)
-        before = [create_reflection(owner=person, preset="blind_spots", enqueue=False,
-                                    document_ids=[d.pk for d in documents]) for _ in range(3)]
+        before = [
+            create_reflection(
+                owner=person,
+                preset="blind_spots",
+                enqueue=False,
+                document_ids=[d.pk for d in documents],
+            )
+            for _ in range(3)
+        ]
         # Not the current app: the tasks of this process must keep publishing to their broker.
         sender = Celery("sender", broker=private_redis.url, set_as_current=False)
         for reflection in before:
-            sender.send_task("reflect.tasks.run_reflection", args=[reflection.pk], queue=TEST_QUEUE)
+            sender.send_task(
+                "reflect.tasks.run_reflection", args=[reflection.pk], queue=TEST_QUEUE
+            )
         assert held.started.wait(30), worker.log()
-        running = wait_for(lambda: Reflection.objects.filter(status="running").first(), timeout=10,
-                           message="one reflection running")
+        running = wait_for(
+            lambda: Reflection.objects.filter(status="running").first(),
+            timeout=10,
+            message="one reflection running",
+        )
         # The other two wait in the queue (with copies the sweep sent: harmless, see below).
         assert private_redis.client().llen(TEST_QUEUE) >= 2
 
@@ -99,22 +134,49 @@ def test_everything_finishes_once_after_redis_restarts(
 
         # The web app keeps working and says why nothing moves (its view of Redis is cached
         # for a moment, so the first page may still miss it).
-        wait_for(lambda: BANNER in browser.get(web.url + "/", timeout=10).text, timeout=10,
-                 interval=0.5, message="the queue-unavailable banner")
-        for path in ["/", "/reflections/new/", f"/reflections/{running.pk}/", "/reflections/"]:
+        wait_for(
+            lambda: BANNER in browser.get(web.url + "/", timeout=10).text,
+            timeout=10,
+            interval=0.5,
+            message="the queue-unavailable banner",
+        )
+        for path in [
+            "/",
+            "/reflections/new/",
+            f"/reflections/{running.pk}/",
+            "/reflections/",
+        ]:
             page = browser.get(web.url + path, timeout=10)
             assert page.status_code == 200, (path, page.status_code)
             assert BANNER in page.text, path
-        assert browser.get(web.url + "/notifications/bell/", timeout=10).status_code == 200
+        assert (
+            browser.get(web.url + "/notifications/bell/", timeout=10).status_code == 200
+        )
         events = browser.get(web.url + "/events/", timeout=10)
         assert events.status_code == 200 and "event: unavailable" in events.text
-        asked = browser.post(web.url + "/reflections/new/", timeout=10, allow_redirects=False, data={
-            "documents": [d.pk for d in documents], "preset": "risks", "effort": "medium"})
+        asked = browser.post(
+            web.url + "/reflections/new/",
+            timeout=10,
+            allow_redirects=False,
+            data={
+                "documents": [d.pk for d in documents],
+                "preset": "risks",
+                "effort": "medium",
+            },
+        )
         assert asked.status_code == 302, asked.text[:2000]
-        during = Reflection.objects.get(pk=int(re.search(r"/reflections/(\d+)/", asked.headers["Location"])[1]))
+        during = Reflection.objects.get(
+            pk=int(re.search(r"/reflections/(\d+)/", asked.headers["Location"])[1])
+        )
         assert during.status == Reflection.Status.QUEUED
-        uploaded = browser.post(web.url + "/documents/upload/", timeout=10, allow_redirects=False,
-                                files={"files": ("outage.txt", b"Dana: We wrote this while Redis was down.\n")})
+        uploaded = browser.post(
+            web.url + "/documents/upload/",
+            timeout=10,
+            allow_redirects=False,
+            files={
+                "files": ("outage.txt", b"Dana: We wrote this while Redis was down.\n")
+            },
+        )
         assert uploaded.status_code in (200, 302), uploaded.text[:2000]
         document = Document.objects.get(owner=person, original_name="outage.txt")
         assert document.status == Document.Status.PENDING
@@ -132,18 +194,29 @@ def test_everything_finishes_once_after_redis_restarts(
 
         def all_finished():
             rows = Reflection.objects.filter(pk__in=everything)
-            return all(r.is_finished for r in rows) and Document.objects.get(pk=document.pk).is_finished
+            return (
+                all(r.is_finished for r in rows)
+                and Document.objects.get(pk=document.pk).is_finished
+            )
 
-        wait_for(all_finished, timeout=90, interval=0.5,
-                 message=f"every reflection to finish\n{worker.log()}")
+        wait_for(
+            all_finished,
+            timeout=90,
+            interval=0.5,
+            message=f"every reflection to finish\n{worker.log()}",
+        )
     finally:
         held.release.set()
         web.stop()
         worker.stop()
 
     rows = list(Reflection.objects.filter(pk__in=everything))
-    assert {r.status for r in rows} == {Reflection.Status.SUCCEEDED}, [(r.pk, r.error) for r in rows]
+    assert {r.status for r in rows} == {Reflection.Status.SUCCEEDED}, [
+        (r.pk, r.error) for r in rows
+    ]
     assert {r.attempts for r in rows} == {1}
-    assert len(stub_openai.requests) == len(everything)  # nothing lost, nothing asked twice
+    assert len(stub_openai.requests) == len(
+        everything
+    )  # nothing lost, nothing asked twice
     assert Notification.objects.filter(reflection__in=rows).count() == len(everything)
     assert Document.objects.get(pk=document.pk).status == Document.Status.READY

@@ -22,8 +22,12 @@ EXTRACT = "reflect.tasks.extract_document"
 def running(person, *, claimed_by="worker-host:123:deadbeef", seconds_ago=5, **fields):
     document = make_document(person, title=f"Notes of {claimed_by}")
     return make_reflection(
-        person, status=Reflection.Status.RUNNING, documents=[document], claimed_by=claimed_by,
-        heartbeat_at=timezone.now() - timedelta(seconds=seconds_ago), phase="part 2 of 3",
+        person,
+        status=Reflection.Status.RUNNING,
+        documents=[document],
+        claimed_by=claimed_by,
+        heartbeat_at=timezone.now() - timedelta(seconds=seconds_ago),
+        phase="part 2 of 3",
         **{"attempts": 1, **fields},
     )
 
@@ -51,15 +55,19 @@ def test_a_live_claim_and_a_fresh_claim_are_left_alone(
     person, queued_tasks, django_capture_on_commit_callbacks
 ):
     live = running(person, claimed_by="host:1:live")
-    fresh = running(person, claimed_by="host:2:fresh", seconds_ago=0)  # younger than the grace
+    fresh = running(
+        person, claimed_by="host:2:fresh", seconds_ago=0
+    )  # younger than the grace
 
     with liveness.claim_heartbeat("host:1:live"):
         report = sweep(django_capture_on_commit_callbacks)
 
     assert report.released == []
-    assert set(Reflection.objects.filter(pk__in=[live.pk, fresh.pk]).values_list("status", flat=True)) == {
-        Reflection.Status.RUNNING
-    }
+    assert set(
+        Reflection.objects.filter(pk__in=[live.pk, fresh.pk]).values_list(
+            "status", flat=True
+        )
+    ) == {Reflection.Status.RUNNING}
     assert queued_tasks() == []
 
 
@@ -129,7 +137,10 @@ def test_a_reflection_whose_worker_keeps_dying_fails_with_a_retry(
     assert "stopped 3 times" in reflection.error
     assert Notification.objects.get(reflection=reflection).status == "failed"
     assert queued_tasks() == []
-    assert retry_reflection(reflection=reflection, enqueue=False).status == Reflection.Status.QUEUED
+    assert (
+        retry_reflection(reflection=reflection, enqueue=False).status
+        == Reflection.Status.QUEUED
+    )
 
 
 def test_a_queued_reflection_whose_message_was_lost_is_sent_again_once_per_window(
@@ -138,7 +149,9 @@ def test_a_queued_reflection_whose_message_was_lost_is_sent_again_once_per_windo
     settings.REFLECT_REQUEUE_AFTER_SECONDS = 60
     lost = make_reflection(person, status=Reflection.Status.QUEUED)
     recent = make_reflection(person, status=Reflection.Status.QUEUED)
-    Reflection.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+    Reflection.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - timedelta(seconds=61)
+    )
 
     first = sweep(django_capture_on_commit_callbacks)
     second = sweep(django_capture_on_commit_callbacks)
@@ -154,10 +167,20 @@ def test_a_retry_is_not_sent_again_before_the_servers_retry_after(
     settings.REFLECT_REQUEUE_AFTER_SECONDS = 60
     settings.REFLECT_RETRY_BACKOFF_MAX_SECONDS = 100
     released = timezone.now() - timedelta(seconds=60 + 101)
-    waiting = make_reflection(person, status=Reflection.Status.QUEUED, phase="waiting to retry",
-                              heartbeat_at=released, manifest={"retry_after": 3600})
-    overdue = make_reflection(person, status=Reflection.Status.QUEUED, phase="waiting to retry",
-                              heartbeat_at=released, manifest={"retry_after": 30})
+    waiting = make_reflection(
+        person,
+        status=Reflection.Status.QUEUED,
+        phase="waiting to retry",
+        heartbeat_at=released,
+        manifest={"retry_after": 3600},
+    )
+    overdue = make_reflection(
+        person,
+        status=Reflection.Status.QUEUED,
+        phase="waiting to retry",
+        heartbeat_at=released,
+        manifest={"retry_after": 30},
+    )
 
     report = sweep(django_capture_on_commit_callbacks)
 
@@ -174,16 +197,26 @@ def test_documents_stuck_before_extraction_are_sent_again_then_failed(
     now = timezone.now()
     lost = make_document(person, title="Lost", status=Document.Status.PENDING)
     dead = make_document(person, title="Dead", status=Document.Status.EXTRACTING)
-    hopeless = make_document(person, title="Hopeless", status=Document.Status.EXTRACTING)
+    hopeless = make_document(
+        person, title="Hopeless", status=Document.Status.EXTRACTING
+    )
     fresh = make_document(person, title="Fresh", status=Document.Status.PENDING)
-    Document.objects.filter(pk__in=[lost.pk, dead.pk]).update(created_at=now - timedelta(seconds=61))
-    Document.objects.filter(pk=hopeless.pk).update(created_at=now - timedelta(seconds=3601))
+    Document.objects.filter(pk__in=[lost.pk, dead.pk]).update(
+        created_at=now - timedelta(seconds=61)
+    )
+    Document.objects.filter(pk=hopeless.pk).update(
+        created_at=now - timedelta(seconds=3601)
+    )
 
     report = sweep(django_capture_on_commit_callbacks)
 
     assert sorted(report.documents_resent) == sorted([lost.pk, dead.pk])
-    assert sorted(queued_tasks()) == sorted([(EXTRACT, [lost.pk]), (EXTRACT, [dead.pk])])
+    assert sorted(queued_tasks()) == sorted(
+        [(EXTRACT, [lost.pk]), (EXTRACT, [dead.pk])]
+    )
     assert report.documents_failed == [hopeless.pk]
     hopeless.refresh_from_db()
-    assert hopeless.status == Document.Status.FAILED and "did not finish" in hopeless.error
+    assert (
+        hopeless.status == Document.Status.FAILED and "did not finish" in hopeless.error
+    )
     assert Document.objects.get(pk=fresh.pk).status == Document.Status.PENDING

@@ -16,15 +16,28 @@ from reflect.models import Notification, Reflection, ReflectionPart
 from reflect.reflections import create_reflection
 from reflect.sweeps import sweep_stale_work
 from tests.factories import make_document
-from tests.reasoning.helpers import cited_answer, corpus_text, is_map_request, is_reduce_request, long_transcript
+from tests.reasoning.helpers import (
+    cited_answer,
+    corpus_text,
+    is_map_request,
+    is_reduce_request,
+    long_transcript,
+)
 from tests.workers import wait_for
 
 from .conftest import worker_env
 
-pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.usefixtures("fast_liveness")]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("fast_liveness"),
+]
 TRIALS = int(os.environ.get("REFLECT_KILL_TRIALS", "1"))
 # A context that holds about one of the documents below: the run is map-reduce in 3+ parts.
-SMALL_CONTEXT = {"REFLECT_OUTPUT_RESERVE_TOKENS": 2_000, "REFLECT_CONTEXT_TOKENS": 2_000 + 900 + 2_600}
+SMALL_CONTEXT = {
+    "REFLECT_OUTPUT_RESERVE_TOKENS": 2_000,
+    "REFLECT_CONTEXT_TOKENS": 2_000 + 900 + 2_600,
+}
 
 
 class KillPoint:
@@ -64,35 +77,51 @@ def test_a_killed_worker_s_reflection_finishes_once_elsewhere(
 ):
     for name, value in SMALL_CONTEXT.items():
         setattr(settings, name, value)
-    documents = [make_document(person, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80))
-                 for n in range(3)]
+    documents = [
+        make_document(
+            person, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80)
+        )
+        for n in range(3)
+    ]
     kind, nth, parts_saved = PHASES[phase]
     kill_point = KillPoint(cited_answer(documents), kind=kind, nth=nth)
     stub_openai.default = kill_point
     env = worker_env(stub_openai, **SMALL_CONTEXT)
     first = start_worker(env=env)
 
-    reflection = create_reflection(owner=person, preset="dropped_actions",
-                                   document_ids=[d.pk for d in documents])
+    reflection = create_reflection(
+        owner=person, preset="dropped_actions", document_ids=[d.pk for d in documents]
+    )
     parts = reflection.estimate["parts"]
     assert reflection.estimate["mode"] == "map_reduce" and parts >= 3
     parts_saved = parts if parts_saved is None else parts_saved
     try:
-        assert kill_point.reached.wait(30), f"the model call to kill in never came\n{first.log()}"
-        assert ReflectionPart.objects.filter(reflection=reflection).count() == parts_saved
+        assert kill_point.reached.wait(30), (
+            f"the model call to kill in never came\n{first.log()}"
+        )
+        assert (
+            ReflectionPart.objects.filter(reflection=reflection).count() == parts_saved
+        )
         first.kill()
         second = start_worker(env=env)
 
         def released():
             return reflection.pk in sweep_stale_work().released
 
-        wait_for(released, timeout=20, interval=0.5, message="the sweep to release the dead claim")
+        wait_for(
+            released,
+            timeout=20,
+            interval=0.5,
+            message="the sweep to release the dead claim",
+        )
 
         def finished():
             row = Reflection.objects.get(pk=reflection.pk)
             return row if row.is_finished else None
 
-        done = wait_for(finished, timeout=60, message=f"the reflection to finish\n{second.log()}")
+        done = wait_for(
+            finished, timeout=60, message=f"the reflection to finish\n{second.log()}"
+        )
     finally:
         kill_point.release.set()
 

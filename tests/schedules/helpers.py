@@ -20,8 +20,15 @@ def make_collection(owner, name: str = "Team meetings") -> Collection:
     return Collection.objects.create(owner=owner, name=name)
 
 
-def add_document(collection: Collection, title: str, text: str = "Alice: we ship on Friday.", **fields):
-    document = make_document(collection.owner, title=title, text=f"{text} ({title})", **fields)
+def add_document(
+    collection: Collection,
+    title: str,
+    text: str = "Alice: we ship on Friday.",
+    **fields,
+):
+    document = make_document(
+        collection.owner, title=title, text=f"{text} ({title})", **fields
+    )
     collection.documents.add(document)
     return document
 
@@ -29,6 +36,10 @@ def add_document(collection: Collection, title: str, text: str = "Alice: we ship
 def make_schedule(collection: Collection, *, now: datetime, **fields) -> Schedule:
     fields.setdefault("cadence", Schedule.Cadence.DAILY)
     fields.setdefault("time_of_day", "08:00")
-    schedule = Schedule(owner=collection.owner, collection=collection,
-                        question=fields.pop("question", "What is nobody paying attention to?"), **fields)
+    schedule = Schedule(
+        owner=collection.owner,
+        collection=collection,
+        question=fields.pop("question", "What is nobody paying attention to?"),
+        **fields,
+    )
     return schedules.save_schedule(schedule=schedule, now=now)

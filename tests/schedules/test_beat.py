@@ -15,11 +15,15 @@ from .helpers import add_document, at, make_collection, make_schedule
 
 def test_the_beat_entries_name_registered_tasks():
     app.loader.import_default_modules()
-    entries = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+    entries = {
+        name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+    }
 
     assert entries["run-due-schedules"] == "reflect.tasks.run_due_schedules"
     assert entries["scan-inbox"] == "reflect.tasks.scan_inbox"
-    assert {"reflect.tasks.run_due_schedules", "reflect.tasks.scan_inbox"} <= set(app.tasks)
+    assert {"reflect.tasks.run_due_schedules", "reflect.tasks.scan_inbox"} <= set(
+        app.tasks
+    )
 
 
 @pytest.mark.django_db

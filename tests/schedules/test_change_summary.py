@@ -7,7 +7,12 @@ import time_machine
 from reflect.models import Notification, Reflection, Schedule
 from reflect.reflections import notify, run_reflection
 from reflect.schedules import run_due_schedules
-from tests.reasoning.helpers import MEETING_1, MEETING_2, good_result, transcript_segments
+from tests.reasoning.helpers import (
+    MEETING_1,
+    MEETING_2,
+    good_result,
+    transcript_segments,
+)
 from tests.stub_openai import StubOpenAI, answer
 
 from ..factories import make_document, make_reflection, make_user
@@ -33,7 +38,12 @@ def meetings(db):
     with time_machine.travel(at("2026-11-14 12:00"), tick=False):
         collection = make_collection(make_user())
         documents = [
-            make_document(collection.owner, title=title, text=text, segments=transcript_segments(text))
+            make_document(
+                collection.owner,
+                title=title,
+                text=text,
+                segments=transcript_segments(text),
+            )
             for title, text in (("Kick-off", MEETING_1), ("Week two", MEETING_2))
         ]
     collection.documents.add(*documents)
@@ -49,7 +59,12 @@ def later_result(first_id: int, second_id: int) -> dict:
         "confidence": "high",
         "observation": "March became April.",
         "why_it_matters": "Nobody re-planned the dependent work.",
-        "evidence": [{"document_id": second_id, "quote": "The launch moved to April because of the vendor."}],
+        "evidence": [
+            {
+                "document_id": second_id,
+                "quote": "The launch moved to April because of the vendor.",
+            }
+        ],
     }
     return result
 
@@ -57,9 +72,16 @@ def later_result(first_id: int, second_id: int) -> dict:
 def test_the_second_run_says_what_changed_since_the_first(stub_openai, meetings):
     collection, (first, second) = meetings
     with time_machine.travel(at("2026-11-14 12:00"), tick=False):
-        schedule = make_schedule(collection, now=at("2026-11-14 12:00"), scope=Schedule.Scope.ALL,
-                                 question="What is slipping?")
-    stub_openai.script(answer(good_result(first.pk, second.pk)), answer(later_result(first.pk, second.pk)))
+        schedule = make_schedule(
+            collection,
+            now=at("2026-11-14 12:00"),
+            scope=Schedule.Scope.ALL,
+            question="What is slipping?",
+        )
+    stub_openai.script(
+        answer(good_result(first.pk, second.pk)),
+        answer(later_result(first.pk, second.pk)),
+    )
 
     with time_machine.travel(at("2026-11-15 08:00"), tick=False):
         run_due_schedules()
@@ -68,9 +90,13 @@ def test_the_second_run_says_what_changed_since_the_first(stub_openai, meetings)
         run_due_schedules()
     later = run_reflection(reflection_id=schedule.runs.exclude(pk=earlier.pk).get().pk)
 
-    assert (earlier.status, later.status) == (Reflection.Status.SUCCEEDED, Reflection.Status.SUCCEEDED)
+    assert (earlier.status, later.status) == (
+        Reflection.Status.SUCCEEDED,
+        Reflection.Status.SUCCEEDED,
+    )
     assert Notification.objects.get(reflection=earlier).message == (
-        "Scheduled reflection ready (first run, 2 findings): What is slipping?")
+        "Scheduled reflection ready (first run, 2 findings): What is slipping?"
+    )
     message = Notification.objects.get(reflection=later).message
     assert message == "1 new, 1 still there, 1 gone since 15 Nov: What is slipping?"
     assert "\n" not in message
@@ -82,19 +108,27 @@ def test_the_comparison_skips_failed_runs_and_ignores_other_schedules(meetings):
     schedule = make_schedule(collection, now=at("2026-11-14 12:00"))
     other = make_schedule(collection, now=at("2026-11-14 12:00"))
     with time_machine.travel(at("2026-11-15 08:00"), tick=False):
-        make_reflection(owner, schedule=schedule, result=good_result(first.pk, second.pk))
+        make_reflection(
+            owner, schedule=schedule, result=good_result(first.pk, second.pk)
+        )
     with time_machine.travel(at("2026-11-16 08:00"), tick=False):
         make_reflection(owner, schedule=schedule, status="failed")
         make_reflection(owner, schedule=other, result=later_result(first.pk, second.pk))
-        latest = make_reflection(owner, schedule=schedule, result=good_result(first.pk, second.pk))
+        latest = make_reflection(
+            owner, schedule=schedule, result=good_result(first.pk, second.pk)
+        )
 
-    assert notify(reflection=latest).message.startswith("0 new, 2 still there, 0 gone since 15 Nov: ")
+    assert notify(reflection=latest).message.startswith(
+        "0 new, 2 still there, 0 gone since 15 Nov: "
+    )
 
 
 def test_failed_and_unscheduled_runs_keep_the_ordinary_message(meetings):
     collection, _ = meetings
     schedule = make_schedule(collection, now=at("2026-11-14 12:00"))
-    failed = make_reflection(collection.owner, schedule=schedule, status="failed", question="Q?")
+    failed = make_reflection(
+        collection.owner, schedule=schedule, status="failed", question="Q?"
+    )
     plain = make_reflection(collection.owner, question="Q?")
 
     assert notify(reflection=failed).message == "Reflection failed: Q?"

@@ -38,7 +38,11 @@ def test_a_due_schedule_starts_a_reflection_linked_to_it(collection):
     assert outcomes == {schedule.pk: f"started #{run.pk}"}
     assert run.collection == collection and run.owner == collection.owner
     assert run.document_ids == [document.pk]
-    assert (run.question, run.effort, run.status) == (schedule.question, "low", Reflection.Status.QUEUED)
+    assert (run.question, run.effort, run.status) == (
+        schedule.question,
+        "low",
+        Reflection.Status.QUEUED,
+    )
     schedule.refresh_from_db()
     assert schedule.last_run_at == at("2026-11-15 08:00:30")
     assert schedule.next_run_at == at("2026-11-16 08:00")
@@ -51,7 +55,9 @@ def test_nothing_new_is_skipped_and_the_next_run_moves_on(collection):
         schedule = make_schedule(collection, now=at("2026-11-14 12:00"))
     with time_machine.travel(at("2026-11-15 08:00"), tick=False):
         run_due_schedules()
-    Reflection.objects.filter(schedule=schedule).update(status=Reflection.Status.SUCCEEDED)
+    Reflection.objects.filter(schedule=schedule).update(
+        status=Reflection.Status.SUCCEEDED
+    )
 
     with time_machine.travel(at("2026-11-16 08:00"), tick=False):
         outcomes = run_due_schedules()
@@ -60,7 +66,9 @@ def test_nothing_new_is_skipped_and_the_next_run_moves_on(collection):
     assert schedule.runs.count() == 1
     schedule.refresh_from_db()
     assert schedule.next_run_at == at("2026-11-17 08:00")
-    assert schedule.last_run_at == at("2026-11-15 08:00"), "a skip is not a run: 'new' still counts from the last one"
+    assert schedule.last_run_at == at("2026-11-15 08:00"), (
+        "a skip is not a run: 'new' still counts from the last one"
+    )
     assert schedule.last_outcome.startswith("skipped:")
 
 
@@ -76,7 +84,9 @@ def test_only_documents_added_since_the_last_run_by_default(collection):
     with time_machine.travel(at("2026-11-15 17:00"), tick=False):
         new = add_document(collection, "Standup 15 Nov")
         # Uploaded before the first run but still extracting then: it counts as added when ready.
-        late = add_document(collection, "Retro 14 Nov", extracted_at=at("2026-11-15 09:00"))
+        late = add_document(
+            collection, "Retro 14 Nov", extracted_at=at("2026-11-15 09:00")
+        )
         late.created_at = at("2026-11-14 18:00")
         late.save(update_fields=["created_at"])
 
@@ -90,22 +100,33 @@ def test_only_documents_added_since_the_last_run_by_default(collection):
 
 def test_scope_all_asks_of_every_ready_document(collection):
     with time_machine.travel(at("2026-11-14 12:00"), tick=False):
-        documents = [add_document(collection, "Standup 14 Nov"), add_document(collection, "Retro")]
-        schedule = make_schedule(collection, now=at("2026-11-14 12:00"), scope=Schedule.Scope.ALL)
+        documents = [
+            add_document(collection, "Standup 14 Nov"),
+            add_document(collection, "Retro"),
+        ]
+        schedule = make_schedule(
+            collection, now=at("2026-11-14 12:00"), scope=Schedule.Scope.ALL
+        )
     for day in ("2026-11-15 08:00", "2026-11-16 08:00"):
         with time_machine.travel(at(day), tick=False):
             run_due_schedules()
-        Reflection.objects.filter(schedule=schedule).update(status=Reflection.Status.SUCCEEDED)
+        Reflection.objects.filter(schedule=schedule).update(
+            status=Reflection.Status.SUCCEEDED
+        )
 
     runs = list(schedule.runs.order_by("id"))
     assert len(runs) == 2, "nothing new, but scope 'all' asks again"
-    assert all(sorted(run.document_ids) == sorted(d.pk for d in documents) for run in runs)
+    assert all(
+        sorted(run.document_ids) == sorted(d.pk for d in documents) for run in runs
+    )
 
 
 def test_no_second_run_while_the_previous_one_is_unfinished(collection):
     with time_machine.travel(at("2026-11-14 12:00"), tick=False):
         add_document(collection, "Standup 14 Nov")
-        schedule = make_schedule(collection, now=at("2026-11-14 12:00"), scope=Schedule.Scope.ALL)
+        schedule = make_schedule(
+            collection, now=at("2026-11-14 12:00"), scope=Schedule.Scope.ALL
+        )
     with time_machine.travel(at("2026-11-15 08:00"), tick=False):
         run_due_schedules()
     first = schedule.runs.get()
@@ -158,7 +179,9 @@ def test_two_ticks_at_once_start_one_run(collection, monkeypatch):
 
     def tick():
         try:
-            outcomes.append(run_due_schedules(now=at("2026-11-15 08:00") + timedelta(seconds=1)))
+            outcomes.append(
+                run_due_schedules(now=at("2026-11-15 08:00") + timedelta(seconds=1))
+            )
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:

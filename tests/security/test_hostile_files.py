@@ -27,26 +27,50 @@ MB = 1024 * 1024
 # Every corpus file the extractors refuse (see SOURCES.md "Parser raises", "Password needed", the
 # empty and unsupported files), by path under the corpus.
 BROKEN_CORPUS = [
-    "docx/mammoth/external-picture.docx", "docx/mammoth/strict-format.docx",
-    "docx/python-docx/doc-no-coreprops.docx", "docx/python-docx/having-images.docx",
-    "docx/python-docx/set-no-settings-part.docx", "docx/python-docx/shp-inline-shape-access.docx",
+    "docx/mammoth/external-picture.docx",
+    "docx/mammoth/strict-format.docx",
+    "docx/python-docx/doc-no-coreprops.docx",
+    "docx/python-docx/having-images.docx",
+    "docx/python-docx/set-no-settings-part.docx",
+    "docx/python-docx/shp-inline-shape-access.docx",
     "docx/python-docx/sty-having-no-styles-part.docx",
-    "meetings/qmsum/ami-ES2004/ES2004a.json", "meetings/qmsum/ami-ES2004/queries.jsonl",
-    "pdf/pdfjs/PDFBOX-3148-2-fuzzed.pdf", "pdf/pdfjs/Pages-tree-refs.pdf", "pdf/pdfjs/REDHAT-1531897-0.pdf",
-    "pdf/pdfjs/auth-event-ef-open.pdf", "pdf/pdfjs/bug1020226.pdf", "pdf/pdfjs/bug1250079.pdf",
-    "pdf/pdfjs/empty_protected.pdf", "pdf/pdfjs/issue15590.pdf", "pdf/pdfjs/issue19484_1.pdf",
-    "pdf/pdfjs/issue19484_2.pdf", "pdf/pdfjs/issue19800.pdf", "pdf/pdfjs/issue1985.pdf",
-    "pdf/pdfjs/issue21579.pdf", "pdf/pdfjs/issue6010_2.pdf", "pdf/pdfjs/operator-in-TJ-array.pdf",
-    "pdf/pdfjs/poppler-937-0-fuzzed.pdf", "pdf/pdfjs/pr6531_1.pdf", "pdf/pdfjs/print_protection.pdf",
-    "pdf/pdfjs/saslprep-r6.pdf", "pdf/pypdf/crazyones-encrypted-256.pdf", "pdf/pypdf/encrypted_doc_no_id.pdf",
-    "pdf/pypdf/encryption-r2-user-password.pdf", "pdf/pypdf/encryption-r4-aes-user-password.pdf",
-    "pdf/pypdf/encryption-r6-both-passwords.pdf", "pdf/pypdf/git.pdf", "pdf/pypdf/imagemagick-CCITTFaxDecode.pdf",
+    "meetings/qmsum/ami-ES2004/ES2004a.json",
+    "meetings/qmsum/ami-ES2004/queries.jsonl",
+    "pdf/pdfjs/PDFBOX-3148-2-fuzzed.pdf",
+    "pdf/pdfjs/Pages-tree-refs.pdf",
+    "pdf/pdfjs/REDHAT-1531897-0.pdf",
+    "pdf/pdfjs/auth-event-ef-open.pdf",
+    "pdf/pdfjs/bug1020226.pdf",
+    "pdf/pdfjs/bug1250079.pdf",
+    "pdf/pdfjs/empty_protected.pdf",
+    "pdf/pdfjs/issue15590.pdf",
+    "pdf/pdfjs/issue19484_1.pdf",
+    "pdf/pdfjs/issue19484_2.pdf",
+    "pdf/pdfjs/issue19800.pdf",
+    "pdf/pdfjs/issue1985.pdf",
+    "pdf/pdfjs/issue21579.pdf",
+    "pdf/pdfjs/issue6010_2.pdf",
+    "pdf/pdfjs/operator-in-TJ-array.pdf",
+    "pdf/pdfjs/poppler-937-0-fuzzed.pdf",
+    "pdf/pdfjs/pr6531_1.pdf",
+    "pdf/pdfjs/print_protection.pdf",
+    "pdf/pdfjs/saslprep-r6.pdf",
+    "pdf/pypdf/crazyones-encrypted-256.pdf",
+    "pdf/pypdf/encrypted_doc_no_id.pdf",
+    "pdf/pypdf/encryption-r2-user-password.pdf",
+    "pdf/pypdf/encryption-r4-aes-user-password.pdf",
+    "pdf/pypdf/encryption-r6-both-passwords.pdf",
+    "pdf/pypdf/git.pdf",
+    "pdf/pypdf/imagemagick-CCITTFaxDecode.pdf",
     "pdf/pypdf/libreoffice-writer-password.pdf",
-    "transcripts/srt/webvtt-py/invalid_format1.srt", "transcripts/srt/webvtt-py/invalid_format4.srt",
-    "transcripts/vtt/go-astisub/broken-1-in.vtt", "transcripts/vtt/vtt.js/cue-times__max-spots-over-sixty.vtt",
+    "transcripts/srt/webvtt-py/invalid_format1.srt",
+    "transcripts/srt/webvtt-py/invalid_format4.srt",
+    "transcripts/vtt/go-astisub/broken-1-in.vtt",
+    "transcripts/vtt/vtt.js/cue-times__max-spots-over-sixty.vtt",
     "transcripts/vtt/vtt.js/file-layout__bad-double-webvtt.vtt",
     "transcripts/vtt/vtt.js/file-layout__blank-file-with-bom.vtt",
-    "transcripts/vtt/vtt.js/file-layout__garbage-signature.vtt", "transcripts/vtt/webvtt-py/empty.vtt",
+    "transcripts/vtt/vtt.js/file-layout__garbage-signature.vtt",
+    "transcripts/vtt/webvtt-py/empty.vtt",
     "transcripts/vtt/webvtt-py/no_captions.vtt",
 ]
 # What a person may be told: each names the problem; none is the catch-all internal error.
@@ -55,31 +79,42 @@ SPECIFIC = re.compile(
     r"|this file is named \.\w+ but .+|unsupported file type: .+|Strict Open XML .+"
     r"|file too large.+|too many pages: \d+ \(the limit is \d+\))$"
 )
-GOOD_TRANSCRIPT = b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Alice>We ship on Friday.</v>\n"
+GOOD_TRANSCRIPT = (
+    b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Alice>We ship on Friday.</v>\n"
+)
 
 
 def docx_with_body(xml: bytes) -> bytes:
     """A minimal Word document whose word/document.xml is `xml`."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            '</Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="word/document.xml"/></Relationships>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                "</Types>"
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'officeDocument" Target="word/document.xml"/></Relationships>'
+            ),
+        )
         archive.writestr("word/document.xml", xml)
     return buffer.getvalue()
 
 
 def word_xml(doctype: str, body: str) -> bytes:
-    return (f'<?xml version="1.0"?>{doctype}<w:document xmlns:w="http://schemas.openxmlformats.org/'
-            f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{body}</w:t></w:r></w:p></w:body></w:document>'
-            ).encode()
+    return (
+        f'<?xml version="1.0"?>{doctype}<w:document xmlns:w="http://schemas.openxmlformats.org/'
+        f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{body}</w:t></w:r></w:p></w:body></w:document>'
+    ).encode()
 
 
 def zip_bomb(tmp_path: Path, size: int, *, forged_size: int | None = None) -> bytes:
@@ -96,9 +131,12 @@ def zip_bomb(tmp_path: Path, size: int, *, forged_size: int | None = None) -> by
     if forged_size is not None:
         name = b"word/document.xml"
         local, central = data.index(name) - 30, data.rindex(name) - 46
-        assert data[local:local + 4] == b"PK\x03\x04" and data[central:central + 4] == b"PK\x01\x02"
-        data[local + 22:local + 26] = forged_size.to_bytes(4, "little")
-        data[central + 24:central + 28] = forged_size.to_bytes(4, "little")
+        assert (
+            data[local : local + 4] == b"PK\x03\x04"
+            and data[central : central + 4] == b"PK\x01\x02"
+        )
+        data[local + 22 : local + 26] = forged_size.to_bytes(4, "little")
+        data[central + 24 : central + 28] = forged_size.to_bytes(4, "little")
     return bytes(data)
 
 
@@ -115,24 +153,73 @@ def many_blank_pages(count: int) -> bytes:
 
 def hostile_files(tmp_path) -> list[tuple[str, bytes, str]]:
     """(name, bytes, what must happen): "ready", "error" (a specific one) or "error:<how it starts>"."""
-    laughs = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     files = [
-        ("bomb.docx", zip_bomb(tmp_path, 300 * MB), "error:file too large when uncompressed: 300 MB"),
-        ("lying-bomb.docx", zip_bomb(tmp_path, 300 * MB, forged_size=4096), "error:damaged file"),
-        ("laughs.docx", docx_with_body(word_xml(f'<!DOCTYPE d [<!ENTITY l0 "ha">{laughs}]>', "&l9;")),
-         "error:damaged file"),
-        ("thousands-of-pages.pdf", many_blank_pages(5000), "error:too many pages: 5000"),
+        (
+            "bomb.docx",
+            zip_bomb(tmp_path, 300 * MB),
+            "error:file too large when uncompressed: 300 MB",
+        ),
+        (
+            "lying-bomb.docx",
+            zip_bomb(tmp_path, 300 * MB, forged_size=4096),
+            "error:damaged file",
+        ),
+        (
+            "laughs.docx",
+            docx_with_body(
+                word_xml(f'<!DOCTYPE d [<!ENTITY l0 "ha">{laughs}]>', "&l9;")
+            ),
+            "error:damaged file",
+        ),
+        (
+            "thousands-of-pages.pdf",
+            many_blank_pages(5000),
+            "error:too many pages: 5000",
+        ),
         ("nothing.pdf", b"", "error:empty file"),
-        ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 4000 + b"This program cannot be run",
-         "error:this file is named .pdf but its content is not a PDF (it looks like a Windows program)"),
-        ("../../../etc/cron.d/evil.txt", b"Alice: the path-traversal file is just text.\n", "ready"),
-        ("C:\\Windows\\system32\\evil.txt", b"Bob: so is the backslash one.\n", "ready"),
-        ("con\x7ftrol\x07\x1b[31m\tchars.txt", b"Carol: control characters in the name.\n", "ready"),
-        ('<img src=x onerror="window.__pwned=1">.txt', b"Dan: HTML in the name.\n", "ready"),
-        ("xxe.docx", docx_with_body(word_xml('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-                                             "External: &x; end.")), "error-or-ready"),
+        (
+            "setup.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"
+            + b"\x00" * 4000
+            + b"This program cannot be run",
+            "error:this file is named .pdf but its content is not a PDF (it looks like a Windows program)",
+        ),
+        (
+            "../../../etc/cron.d/evil.txt",
+            b"Alice: the path-traversal file is just text.\n",
+            "ready",
+        ),
+        (
+            "C:\\Windows\\system32\\evil.txt",
+            b"Bob: so is the backslash one.\n",
+            "ready",
+        ),
+        (
+            "con\x7ftrol\x07\x1b[31m\tchars.txt",
+            b"Carol: control characters in the name.\n",
+            "ready",
+        ),
+        (
+            '<img src=x onerror="window.__pwned=1">.txt',
+            b"Dan: HTML in the name.\n",
+            "ready",
+        ),
+        (
+            "xxe.docx",
+            docx_with_body(
+                word_xml(
+                    '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+                    "External: &x; end.",
+                )
+            ),
+            "error-or-ready",
+        ),
     ]
-    files += [(Path(path).name, (SHARED_CORPUS / path).read_bytes(), "error") for path in BROKEN_CORPUS]
+    files += [
+        (Path(path).name, (SHARED_CORPUS / path).read_bytes(), "error")
+        for path in BROKEN_CORPUS
+    ]
     files.append(("standup.vtt", GOOD_TRANSCRIPT, "ready"))
     return files
 
@@ -154,46 +241,78 @@ def test_hostile_files_fail_specifically_and_the_worker_survives_to_process_the_
     client.force_login(make_user())
     files = hostile_files(tmp_path)
 
-    response = client.post("/documents/upload/", {"files": [SimpleUploadedFile(n, d) for n, d, _ in files]},
-                           HTTP_ACCEPT="application/json")
+    response = client.post(
+        "/documents/upload/",
+        {"files": [SimpleUploadedFile(n, d) for n, d, _ in files]},
+        HTTP_ACCEPT="application/json",
+    )
 
     assert response.status_code == 200, response.content[:2000]
     results = response.json()["results"]
     assert len(results) == len(files)
     ids = [r["document_id"] for r in results if r["ok"]]
-    wait_for(lambda: not Document.objects.filter(pk__in=ids, status__in=["pending", "extracting"]).exists(),
-             timeout=120, message=f"extraction of {len(ids)} files in the worker")
+    wait_for(
+        lambda: (
+            not Document.objects.filter(
+                pk__in=ids, status__in=["pending", "extracting"]
+            ).exists()
+        ),
+        timeout=120,
+        message=f"extraction of {len(ids)} files in the worker",
+    )
     refused_at_upload = failed = ready = 0
-    for (name, _, expected), result in zip(files, results):
+    for (name, _, expected), result in zip(files, results, strict=False):
         if not result["ok"]:
             assert expected.startswith("error"), (name, result)
             assert SPECIFIC.match(result["error"]), (name, result["error"])
-            assert result["error"].startswith(expected.partition(":")[2]), (name, result["error"])
+            assert result["error"].startswith(expected.partition(":")[2]), (
+                name,
+                result["error"],
+            )
             refused_at_upload += 1
             continue
         document = Document.objects.get(pk=result["document_id"])
-        assert not re.search(r"[/\\\x00-\x1f\x7f]", document.original_name), document.original_name
+        assert not re.search(r"[/\\\x00-\x1f\x7f]", document.original_name), (
+            document.original_name
+        )
         if document.status == "failed":
             assert expected.startswith("error"), (name, document.error)
             assert SPECIFIC.match(document.error), (name, document.error)
-            assert document.error.startswith(expected.partition(":")[2]), (name, document.error)
+            assert document.error.startswith(expected.partition(":")[2]), (
+                name,
+                document.error,
+            )
             failed += 1
         else:
-            assert document.status == "ready" and expected.endswith("ready"), (name, document.status)
+            assert document.status == "ready" and expected.endswith("ready"), (
+                name,
+                document.status,
+            )
             assert "root:" not in document.text, "an external entity was resolved"
             ready += 1
     # Names are kept as people wrote them (HTML included) and escaped wherever they are shown.
-    for page in (client.get("/").content, *(client.get(f"/documents/{pk}/").content for pk in ids)):
+    for page in (
+        client.get("/").content,
+        *(client.get(f"/documents/{pk}/").content for pk in ids),
+    ):
         assert b"<img src=x" not in page
     assert live_worker.process.poll() is None, live_worker.log()
     peak = worker_peak_rss(live_worker)
     assert peak < 1024 * MB, f"worker pool process peaked at {peak / MB:.0f} MB"
 
     next_file = SimpleUploadedFile("after.vtt", GOOD_TRANSCRIPT + b"\n")
-    after = client.post("/documents/upload/", {"files": [next_file]},
-                        HTTP_ACCEPT="application/json").json()["results"][0]
-    document = wait_for(lambda: Document.objects.filter(pk=after["document_id"], status="ready").first(),
-                        timeout=30, message="the next upload after the hostile batch")
+    after = client.post(
+        "/documents/upload/", {"files": [next_file]}, HTTP_ACCEPT="application/json"
+    ).json()["results"][0]
+    document = wait_for(
+        lambda: Document.objects.filter(
+            pk=after["document_id"], status="ready"
+        ).first(),
+        timeout=30,
+        message="the next upload after the hostile batch",
+    )
     assert "We ship on Friday." in document.text
-    print(f"{len(files)} files: {refused_at_upload} refused at upload, {failed} failed extraction with a "
-          f"specific error, {ready} ready; worker pool peak RSS {peak / MB:.0f} MB")
+    print(
+        f"{len(files)} files: {refused_at_upload} refused at upload, {failed} failed extraction with a "
+        f"specific error, {ready} ready; worker pool peak RSS {peak / MB:.0f} MB"
+    )

@@ -17,7 +17,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from reflect.models import ApiToken, Collection, Document, Notification, Reflection, Schedule
+from reflect.models import (
+    ApiToken,
+    Collection,
+    Document,
+    Notification,
+    Reflection,
+    Schedule,
+)
 
 from ..factories import make_document, make_reflection, make_user, verified_result
 
@@ -43,7 +50,10 @@ ROUTES = {
     "reflections/<int:pk>/delete/": {"pk": "reflection"},
     "reflections/<int:pk>/follow-up/": {"pk": "reflection"},
     "reflections/<int:pk>/rerun/": {"pk": "reflection"},
-    "reflections/<int:pk>/compare/<int:other>/": {"pk": "reflection", "other": "earlier"},
+    "reflections/<int:pk>/compare/<int:other>/": {
+        "pk": "reflection",
+        "other": "earlier",
+    },
     "reflections/<int:pk>/export.md": {"pk": "reflection"},
     "notifications/<int:pk>/read/": {"pk": "notification"},
     "accounts/settings/tokens/<int:pk>/revoke/": {"pk": "api_token"},
@@ -51,11 +61,15 @@ ROUTES = {
     "api/collections/<int:collection_id>/": {"collection_id": "collection"},
     "api/collections/<int:collection_id>/documents/": {"collection_id": "collection"},
     "api/collections/<int:collection_id>/documents/<int:document_id>/": {
-        "collection_id": "collection", "document_id": "document"},
+        "collection_id": "collection",
+        "document_id": "document",
+    },
     "api/reflections/<int:reflection_id>/": {"reflection_id": "reflection"},
     "api/reflections/<int:reflection_id>/cancel/": {"reflection_id": "reflection"},
     "api/reflections/<int:reflection_id>/retry/": {"reflection_id": "reflection"},
-    "api/notifications/<int:notification_id>/read/": {"notification_id": "notification"},
+    "api/notifications/<int:notification_id>/read/": {
+        "notification_id": "notification"
+    },
     "collections/<int:pk>/schedules/new/": {"pk": "collection"},
     "collections/<int:pk>/upload-url/": {"pk": "collection"},
     "schedules/<int:pk>/": {"pk": "schedule"},
@@ -63,7 +77,10 @@ ROUTES = {
     "schedules/<int:pk>/pause/": {"pk": "schedule"},
     "schedules/<int:pk>/delete/": {"pk": "schedule"},
     # The secret is the credential: a stranger may know the id, not the secret.
-    "collections/<int:pk>/drop/<str:secret>/": {"pk": "collection", "secret": "upload_secret"},
+    "collections/<int:pk>/drop/<str:secret>/": {
+        "pk": "collection",
+        "secret": "upload_secret",
+    },
 }
 # Routes that take no session cookie, so CSRF cannot apply: the upload URL's secret is its
 # authorisation (tests/inbox/test_upload_url.py). Without the secret they answer 404.
@@ -78,18 +95,24 @@ def walk(patterns=None, prefix=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue
-            for route, namespace in walk(pattern.url_patterns, prefix + str(pattern.pattern)):
+            for route, namespace in walk(
+                pattern.url_patterns, prefix + str(pattern.pattern)
+            ):
                 yield route, namespace or pattern.namespace
         elif isinstance(pattern, URLPattern):
             yield prefix + str(pattern.pattern), None
 
 
 def parameters(route: str) -> set[str]:
-    return set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\(\?P<(\w+)>", route))
+    return set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(
+        re.findall(r"\(\?P<(\w+)>", route)
+    )
 
 
 ALL_ROUTES = sorted(set(walk()))
-OBJECT_ROUTES = sorted(route for route, _ in ALL_ROUTES if parameters(route) and route not in NO_OBJECT)
+OBJECT_ROUTES = sorted(
+    route for route, _ in ALL_ROUTES if parameters(route) and route not in NO_OBJECT
+)
 PLAIN_ROUTES = sorted(route for route, _ in ALL_ROUTES if not parameters(route))
 
 
@@ -100,17 +123,34 @@ def is_api(route: str) -> bool:
 @pytest.fixture
 def world():
     owner = make_user("owner")
-    document = make_document(owner, title=f"Board minutes {MARKER}", text=f"Zed: the {MARKER} closes Friday.")
+    document = make_document(
+        owner, title=f"Board minutes {MARKER}", text=f"Zed: the {MARKER} closes Friday."
+    )
     collection = Collection.objects.create(owner=owner, name=f"Board {MARKER}")
     collection.documents.add(document)
-    earlier = make_reflection(owner, question=f"Earlier {MARKER}?", documents=[document],
-                              result=verified_result(document, f"the {MARKER} closes Friday", title=MARKER))
-    reflection = make_reflection(owner, question=f"Who owns {MARKER}?", status="failed", error="x",
-                                 documents=[document], parent=earlier)
-    notification = Notification.objects.create(user=owner, reflection=reflection, status="failed",
-                                               message=f"Failed: {MARKER}")
-    schedule = Schedule.objects.create(owner=owner, collection=collection, question=f"Weekly {MARKER}?",
-                                       next_run_at=timezone.now() + timedelta(days=1))
+    earlier = make_reflection(
+        owner,
+        question=f"Earlier {MARKER}?",
+        documents=[document],
+        result=verified_result(document, f"the {MARKER} closes Friday", title=MARKER),
+    )
+    reflection = make_reflection(
+        owner,
+        question=f"Who owns {MARKER}?",
+        status="failed",
+        error="x",
+        documents=[document],
+        parent=earlier,
+    )
+    notification = Notification.objects.create(
+        user=owner, reflection=reflection, status="failed", message=f"Failed: {MARKER}"
+    )
+    schedule = Schedule.objects.create(
+        owner=owner,
+        collection=collection,
+        question=f"Weekly {MARKER}?",
+        next_run_at=timezone.now() + timedelta(days=1),
+    )
     collection.upload_secret = secrets.token_urlsafe(32)
     collection.save(update_fields=["upload_secret"])
     from reflect.api_tokens import create_token
@@ -118,17 +158,31 @@ def world():
     owner_token = create_token(user=owner, name=f"ci {MARKER}")
     stranger = make_user("stranger")
     stranger_token = create_token(user=stranger, name="mine")
-    objects = {"document": document, "collection": collection, "reflection": reflection, "earlier": earlier,
-               "notification": notification, "api_token": owner_token.token, "schedule": schedule,
-               "upload_secret": collection.upload_secret}
-    return {"owner": owner, "objects": objects, "owner_token": owner_token.raw, "stranger": stranger,
-            "stranger_token": stranger_token.raw}
+    objects = {
+        "document": document,
+        "collection": collection,
+        "reflection": reflection,
+        "earlier": earlier,
+        "notification": notification,
+        "api_token": owner_token.token,
+        "schedule": schedule,
+        "upload_secret": collection.upload_secret,
+    }
+    return {
+        "owner": owner,
+        "objects": objects,
+        "owner_token": owner_token.raw,
+        "stranger": stranger,
+        "stranger_token": stranger_token.raw,
+    }
 
 
 def url_for(route: str, objects: dict, *, stranger: bool = True) -> str:
     if route not in ROUTES:
-        pytest.fail(f"route {route!r} takes {sorted(parameters(route))} but tests/security/test_isolation.py "
-                    f"ROUTES does not say which of the owner's objects fills them: add it there")
+        pytest.fail(
+            f"route {route!r} takes {sorted(parameters(route))} but tests/security/test_isolation.py "
+            f"ROUTES does not say which of the owner's objects fills them: add it there"
+        )
     url = route
     for name, kind in ROUTES[route].items():
         value = objects[kind].pk if hasattr(objects[kind], "pk") else objects[kind]
@@ -143,13 +197,26 @@ def snapshot(owner) -> dict:
     """Everything of the owner's that a stranger might change."""
     return {
         "documents": list(Document.objects.filter(owner=owner).order_by("pk").values()),
-        "collections": list(Collection.objects.filter(owner=owner).order_by("pk").values()),
-        "members": sorted(Collection.documents.through.objects.filter(collection__owner=owner)
-                          .values_list("collection_id", "document_id")),
-        "reflections": list(Reflection.objects.filter(owner=owner).order_by("pk").values()),
-        "notifications": list(Notification.objects.filter(user=owner).order_by("pk").values()),
+        "collections": list(
+            Collection.objects.filter(owner=owner).order_by("pk").values()
+        ),
+        "members": sorted(
+            Collection.documents.through.objects.filter(
+                collection__owner=owner
+            ).values_list("collection_id", "document_id")
+        ),
+        "reflections": list(
+            Reflection.objects.filter(owner=owner).order_by("pk").values()
+        ),
+        "notifications": list(
+            Notification.objects.filter(user=owner).order_by("pk").values()
+        ),
         "schedules": list(Schedule.objects.filter(owner=owner).order_by("pk").values()),
-        "tokens": list(ApiToken.objects.filter(user=owner).order_by("pk").values("pk", "name", "revoked_at")),
+        "tokens": list(
+            ApiToken.objects.filter(user=owner)
+            .order_by("pk")
+            .values("pk", "name", "revoked_at")
+        ),
     }
 
 
@@ -165,13 +232,26 @@ def requests_of(route: str, url: str, world):
     document = world["objects"]["document"]
     if is_api(route):
         auth = {"HTTP_AUTHORIZATION": f"Bearer {world['stranger_token']}"}
-        body = json.dumps({"name": "mine", "question": "mine?", "document_ids": [document.pk]})
+        body = json.dumps(
+            {"name": "mine", "question": "mine?", "document_ids": [document.pk]}
+        )
         yield "GET", client.get(url, **auth)
         for method in ("post", "put", "patch", "delete"):
-            yield method.upper(), getattr(client, method)(url, body, content_type="application/json", **auth)
+            yield (
+                method.upper(),
+                getattr(client, method)(
+                    url, body, content_type="application/json", **auth
+                ),
+            )
         return
-    form = {"name": "mine", "documents": [document.pk], "question": "mine?", "preset": "risks",
-            "effort": "low", "start": "1"}
+    form = {
+        "name": "mine",
+        "documents": [document.pk],
+        "question": "mine?",
+        "preset": "risks",
+        "effort": "low",
+        "start": "1",
+    }
     yield "GET", client.get(url)
     yield "GET htmx", client.get(url, HTTP_HX_REQUEST="true")
     yield "POST", client.post(url, form)
@@ -180,34 +260,56 @@ def requests_of(route: str, url: str, world):
 
 def test_every_route_with_parameters_is_known():
     unknown = [route for route in OBJECT_ROUTES if route not in ROUTES]
-    assert not unknown, (f"routes taking an id that the isolation test cannot fill yet: {unknown}; add each "
-                         f"to ROUTES in tests/security/test_isolation.py")
+    assert not unknown, (
+        f"routes taking an id that the isolation test cannot fill yet: {unknown}; add each "
+        f"to ROUTES in tests/security/test_isolation.py"
+    )
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES)
-def test_a_stranger_gets_404_on_every_route_that_takes_an_id_and_nothing_changes(world, route):
+def test_a_stranger_gets_404_on_every_route_that_takes_an_id_and_nothing_changes(
+    world, route
+):
     url = url_for(route, world["objects"])
     before = snapshot(world["owner"])
 
-    answers = {label: response.status_code for label, response in requests_of(route, url, world)}
+    answers = {
+        label: response.status_code
+        for label, response in requests_of(route, url, world)
+    }
 
     assert set(answers.values()) <= {404, 405}, f"{url}: {answers}"
     assert 404 in answers.values(), f"{url}: never looked up ({answers})"
-    assert snapshot(world["owner"]) == before, f"{url}: a stranger changed the owner's data"
+    assert snapshot(world["owner"]) == before, (
+        f"{url}: a stranger changed the owner's data"
+    )
     # The same URL is real for its owner: the 404 above is isolation, not a wrong id.
     owner = Client()
     owner.force_login(world["owner"])
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {world['owner_token']}"} if is_api(route) else {}
+    auth = (
+        {"HTTP_AUTHORIZATION": f"Bearer {world['owner_token']}"}
+        if is_api(route)
+        else {}
+    )
     if answers["GET"] == 404:
         own_url = url_for(route, world["objects"], stranger=False)
-        assert owner.get(own_url, **auth).status_code != 404, f"{own_url}: the owner gets 404 too"
+        assert owner.get(own_url, **auth).status_code != 404, (
+            f"{own_url}: the owner gets 404 too"
+        )
 
 
 def test_the_isolation_walk_covers_the_api_and_every_object_kind():
-    kinds = {kind for route in OBJECT_ROUTES if route in ROUTES for kind in ROUTES[route].values()}
+    kinds = {
+        kind
+        for route in OBJECT_ROUTES
+        if route in ROUTES
+        for kind in ROUTES[route].values()
+    }
     assert {"document", "collection", "reflection", "notification"} <= kinds
-    print(f"{len(ALL_ROUTES)} routes walked, {len(OBJECT_ROUTES)} take an object id "
-          f"({sum(is_api(r) for r in OBJECT_ROUTES)} in the API)")
+    print(
+        f"{len(ALL_ROUTES)} routes walked, {len(OBJECT_ROUTES)} take an object id "
+        f"({sum(is_api(r) for r in OBJECT_ROUTES)} in the API)"
+    )
 
 
 def test_lists_search_and_api_lists_never_show_another_persons_data(world):
@@ -222,7 +324,9 @@ def test_lists_search_and_api_lists_never_show_another_persons_data(world):
         for query in ("", f"?q={SEARCH}", f"?search={SEARCH}"):
             response = client.get(f"/{route}{query}", **(auth if is_api(route) else {}))
             if response.status_code == 200 and not response.streaming:
-                assert MARKER not in response.content.decode(errors="replace"), f"/{route}{query}"
+                assert MARKER not in response.content.decode(errors="replace"), (
+                    f"/{route}{query}"
+                )
                 checked.append(route)
     assert {"", "collections/", "reflections/", "notifications/"} <= set(checked)
     print(f"{len(set(checked))} list and search pages checked")
@@ -238,10 +342,16 @@ def test_every_post_without_a_csrf_token_is_refused(world):
         if is_api(route) or route in NO_OBJECT:
             continue
         url = url_for(route, world["objects"]) if parameters(route) else f"/{route}"
-        form = {"name": "x", "question": "x?", "documents": [world["objects"]["document"].pk]}
+        form = {
+            "name": "x",
+            "question": "x?",
+            "documents": [world["objects"]["document"].pk],
+        }
         response = client.post(url, form)
         expected = 404 if route in CSRF_EXEMPT else 403
-        assert response.status_code == expected, f"POST {url} without a CSRF token: {response.status_code}"
+        assert response.status_code == expected, (
+            f"POST {url} without a CSRF token: {response.status_code}"
+        )
         refused.append(url)
     assert snapshot(world["owner"]) == before
     print(f"{len(refused)} POST routes refuse a missing CSRF token")
@@ -255,8 +365,12 @@ def test_the_api_does_not_take_the_session_cookie_so_csrf_cannot_apply(world):
         if is_api(route):
             url = url_for(route, world["objects"])
             for method in ("post", "patch", "delete"):
-                response = getattr(client, method)(url, "{}", content_type="application/json")
-                assert response.status_code in {401, 405}, f"{method.upper()} {url}: {response.status_code}"
+                response = getattr(client, method)(
+                    url, "{}", content_type="application/json"
+                )
+                assert response.status_code in {401, 405}, (
+                    f"{method.upper()} {url}: {response.status_code}"
+                )
     assert snapshot(world["owner"]) == before
 
 
@@ -265,22 +379,34 @@ def test_every_form_on_every_page_carries_a_csrf_token(world):
     client.force_login(world["owner"])
     forms = 0
     for route, _ in ALL_ROUTES:
-        if is_api(route) or route in NO_OBJECT or route in {"events/", "accounts/logout/"}:
+        if (
+            is_api(route)
+            or route in NO_OBJECT
+            or route in {"events/", "accounts/logout/"}
+        ):
             continue
         url = url_for(route, world["objects"]) if parameters(route) else f"/{route}"
         response = client.get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if response.status_code != 200 or "html" not in response.get(
+            "Content-Type", ""
+        ):
             continue
-        for form in re.findall(r"<form\b.*?</form>", response.content.decode(), flags=re.S | re.I):
+        for form in re.findall(
+            r"<form\b.*?</form>", response.content.decode(), flags=re.S | re.I
+        ):
             if re.search(r"method=[\"']?post", form, flags=re.I):
                 forms += 1
-                assert "csrfmiddlewaretoken" in form, f"{url}: a POST form without a CSRF token:\n{form[:300]}"
+                assert "csrfmiddlewaretoken" in form, (
+                    f"{url}: a POST form without a CSRF token:\n{form[:300]}"
+                )
     assert forms >= 5
     print(f"{forms} POST forms carry a CSRF token")
 
 
 def test_admin_object_pages_are_closed_to_people_who_are_not_staff(world):
     client = stranger_client(world)
-    response = client.get(f"/admin/reflect/document/{world['objects']['document'].pk}/change/")
+    response = client.get(
+        f"/admin/reflect/document/{world['objects']['document'].pk}/change/"
+    )
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

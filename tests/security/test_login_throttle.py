@@ -31,14 +31,20 @@ def throttle(redis_client, settings):
 
     yield identity
     for username, ip in used:
-        redis_client.delete(*[key for key, _ in login_throttle._keys(username=username, ip=ip)])
+        redis_client.delete(
+            *[key for key, _ in login_throttle._keys(username=username, ip=ip)]
+        )
 
 
 def log_in(client, username, password, ip):
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
-def test_after_too_many_failures_even_the_right_password_is_refused_with_the_wait(client, throttle):
+def test_after_too_many_failures_even_the_right_password_is_refused_with_the_wait(
+    client, throttle
+):
     username, ip = throttle()
     make_user(username, password=PASSWORD)
     for _ in range(3):
@@ -47,7 +53,10 @@ def test_after_too_many_failures_even_the_right_password_is_refused_with_the_wai
     response = log_in(client, username, PASSWORD, ip)
 
     assert response.status_code == 429
-    assert "Too many failed log-in attempts. Try again in 10 minutes." in response.content.decode()
+    assert (
+        "Too many failed log-in attempts. Try again in 10 minutes."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -101,8 +110,14 @@ def test_the_lockout_ends_with_its_window(client, throttle, redis_client):
 
 
 def test_the_wait_is_given_in_whole_minutes():
-    assert login_throttle.lockout_message(61) == "Too many failed log-in attempts. Try again in 2 minutes."
-    assert login_throttle.lockout_message(5) == "Too many failed log-in attempts. Try again in 1 minute."
+    assert (
+        login_throttle.lockout_message(61)
+        == "Too many failed log-in attempts. Try again in 2 minutes."
+    )
+    assert (
+        login_throttle.lockout_message(5)
+        == "Too many failed log-in attempts. Try again in 1 minute."
+    )
 
 
 def make_staff(username):
@@ -112,7 +127,9 @@ def make_staff(username):
 
 
 def admin_log_in(client, username, password, ip):
-    return client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        "/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_the_admin_log_in_is_throttled_too(client, throttle):
@@ -131,17 +148,27 @@ def test_the_admin_log_in_is_throttled_too(client, throttle):
     assert admin_log_in(client, other, PASSWORD, other_ip).status_code == 302
 
 
-def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, throttle, settings):
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(
+    client, throttle, settings
+):
     """A client cannot escape the per-address limit by sending its own X-Forwarded-For."""
     settings.REFLECT_BEHIND_PROXY = True
     _, ip = throttle()
     victim, _ = throttle()
     make_user(victim, password=PASSWORD)
     for n in range(5):
-        client.post("/accounts/login/", {"username": throttle()[0], "password": "wrong-guess"},
-                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, {ip}")
+        client.post(
+            "/accounts/login/",
+            {"username": throttle()[0], "password": "wrong-guess"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, {ip}",
+        )
 
-    response = client.post("/accounts/login/", {"username": victim, "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.99, {ip}")
+    response = client.post(
+        "/accounts/login/",
+        {"username": victim, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=f"198.51.100.99, {ip}",
+    )
 
     assert response.status_code == 429

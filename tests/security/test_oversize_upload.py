@@ -26,8 +26,10 @@ VTT = b"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Bo>Budget review on Monday.<
 
 
 def part_head(name: str) -> bytes:
-    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode()
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
 
 
 class StreamedBody(io.RawIOBase):
@@ -36,8 +38,21 @@ class StreamedBody(io.RawIOBase):
 
     def __init__(self, spool):
         self.spool = spool
-        self.pieces = [part_head("notes.txt"), TXT, b"\r\n", part_head("huge.pdf"), b"%PDF-1.4\n"]
-        self.pieces += [("huge", BIG - 9), b"\r\n", part_head("after.vtt"), VTT, b"\r\n", f"--{BOUNDARY}--\r\n".encode()]
+        self.pieces = [
+            part_head("notes.txt"),
+            TXT,
+            b"\r\n",
+            part_head("huge.pdf"),
+            b"%PDF-1.4\n",
+        ]
+        self.pieces += [
+            ("huge", BIG - 9),
+            b"\r\n",
+            part_head("after.vtt"),
+            VTT,
+            b"\r\n",
+            f"--{BOUNDARY}--\r\n".encode(),
+        ]
         self.length = sum(p[1] if isinstance(p, tuple) else len(p) for p in self.pieces)
         self.chunk = b"\0" * MB
         self.since_look = 0
@@ -70,10 +85,14 @@ class StreamedBody(io.RawIOBase):
         self.since_look += n
         if self.since_look >= 4 * MB:
             self.since_look = 0
-            self.largest_spool = max(self.largest_spool, sum(f.stat().st_size for f in self.spool.iterdir()))
+            self.largest_spool = max(
+                self.largest_spool, sum(f.stat().st_size for f in self.spool.iterdir())
+            )
 
 
-def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(client, settings, tmp_path):
+def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
+    client, settings, tmp_path
+):
     settings.REFLECT_MAX_UPLOAD_BYTES = LIMIT
     spool = tmp_path / "spool"
     spool.mkdir()
@@ -83,12 +102,20 @@ def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
     csrf = secrets.token_hex(16)
     body = StreamedBody(spool)
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/documents/upload/", "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": body,
-        "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}", "CONTENT_LENGTH": str(body.length),
-        "HTTP_ACCEPT": "application/json", "HTTP_X_CSRFTOKEN": csrf,
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/documents/upload/",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": body,
+        "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}",
+        "CONTENT_LENGTH": str(body.length),
+        "HTTP_ACCEPT": "application/json",
+        "HTTP_X_CSRFTOKEN": csrf,
         "HTTP_COOKIE": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
-        "wsgi.errors": io.StringIO(), "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.errors": io.StringIO(),
+        "REMOTE_ADDR": "127.0.0.1",
     }
     statuses = []
 
@@ -97,7 +124,9 @@ def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
     request_finished.disconnect(close_old_connections)
     tracemalloc.start()
     try:
-        response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+        response = WSGIHandler()(
+            environ, lambda status, headers: statuses.append(status)
+        )
         payload = b"".join(response)
         response.close()
         _, peak = tracemalloc.get_traced_memory()
@@ -110,16 +139,28 @@ def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
     import json
 
     results = {r["name"]: r for r in json.loads(payload)["results"]}
-    assert results["huge.pdf"] == {"name": "huge.pdf", "ok": False,
-                                   "error": "file too large: more than 10 MB (the limit is 10 MB)"}
+    assert results["huge.pdf"] == {
+        "name": "huge.pdf",
+        "ok": False,
+        "error": "file too large: more than 10 MB (the limit is 10 MB)",
+    }
     assert results["notes.txt"]["ok"] and results["after.vtt"]["ok"]
-    assert sorted(Document.objects.values_list("original_name", flat=True)) == ["after.vtt", "notes.txt"]
-    assert body.pieces == [], "the whole body was read (the protocol needs it for the next file)"
+    assert sorted(Document.objects.values_list("original_name", flat=True)) == [
+        "after.vtt",
+        "notes.txt",
+    ]
+    assert body.pieces == [], (
+        "the whole body was read (the protocol needs it for the next file)"
+    )
     # Limits, not speed: nothing near the 200 MB was held in memory or written to disk.
     assert peak < 2 * LIMIT, f"peak Python memory {peak / MB:.0f} MB"
-    assert body.largest_spool <= LIMIT + MB, f"temporary upload folder reached {body.largest_spool / MB:.0f} MB"
-    print(f"200 MB upload: peak traced memory {peak / MB:.1f} MB, temporary folder at most "
-          f"{body.largest_spool / MB:.1f} MB")
+    assert body.largest_spool <= LIMIT + MB, (
+        f"temporary upload folder reached {body.largest_spool / MB:.0f} MB"
+    )
+    print(
+        f"200 MB upload: peak traced memory {peak / MB:.1f} MB, temporary folder at most "
+        f"{body.largest_spool / MB:.1f} MB"
+    )
 
 
 def peak_rss(pid: int) -> int:
@@ -128,7 +169,9 @@ def peak_rss(pid: int) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_under_uvicorn_a_200_mb_upload_keeps_the_server_memory_flat(client, tmp_path, session_media_root):
+def test_under_uvicorn_a_200_mb_upload_keeps_the_server_memory_flat(
+    client, tmp_path, session_media_root
+):
     """Production runs the ASGI app: Django's ASGI handler spools the body to a temporary file
     past FILE_UPLOAD_MAX_MEMORY_SIZE, so the server's memory stays flat; the size handler then
     drops the file and names it."""
@@ -138,20 +181,30 @@ def test_under_uvicorn_a_200_mb_upload_keeps_the_server_memory_flat(client, tmp_
     from ..workers import WebServer
 
     client.force_login(make_user())
-    web = WebServer(media_root=session_media_root, log_path=tmp_path / "web.log", queue=TEST_QUEUE,
-                    env={"REFLECT_MAX_UPLOAD_BYTES": str(LIMIT)}).start()
+    web = WebServer(
+        media_root=session_media_root,
+        log_path=tmp_path / "web.log",
+        queue=TEST_QUEUE,
+        env={"REFLECT_MAX_UPLOAD_BYTES": str(LIMIT)},
+    ).start()
     try:
         csrf = secrets.token_hex(16)
-        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
-                   "X-CSRFToken": csrf, "Accept": "application/json"}
+        headers = {
+            "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Accept": "application/json",
+        }
         connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=120)
         connection.request("GET", "/", headers=headers)
         connection.getresponse().read()
         before = peak_rss(web.process.pid)
         body = StreamedBody(tmp_path)
         connection.putrequest("POST", "/documents/upload/")
-        for name, value in {**headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
-                            "Content-Length": str(body.length)}.items():
+        for name, value in {
+            **headers,
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+            "Content-Length": str(body.length),
+        }.items():
             connection.putheader(name, value)
         connection.endheaders()
         buffer = bytearray(MB)
@@ -167,7 +220,12 @@ def test_under_uvicorn_a_200_mb_upload_keeps_the_server_memory_flat(client, tmp_
     import json
 
     results = {r["name"]: r for r in json.loads(payload)["results"]}
-    assert results["huge.pdf"]["error"] == "file too large: more than 10 MB (the limit is 10 MB)"
+    assert (
+        results["huge.pdf"]["error"]
+        == "file too large: more than 10 MB (the limit is 10 MB)"
+    )
     assert results["notes.txt"]["ok"] and results["after.vtt"]["ok"]
-    assert growth < 2 * LIMIT, f"the web server's peak memory grew by {growth / MB:.0f} MB"
+    assert growth < 2 * LIMIT, (
+        f"the web server's peak memory grew by {growth / MB:.0f} MB"
+    )
     print(f"uvicorn, 200 MB upload: server peak RSS grew by {growth / MB:.1f} MB")

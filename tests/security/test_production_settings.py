@@ -13,19 +13,38 @@ from ..conftest import REPO
 
 
 def production_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REFLECT_BEHIND"))}
-    return {**env, "DJANGO_SETTINGS_MODULE": "reflect.settings", "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "reflect.example.org",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}", **extra}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "REFLECT_BEHIND"))
+    }
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "reflect.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "reflect.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        **extra,
+    }
 
 
 def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_check_deploy_reports_nothing_with_production_environment(tmp_path):
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path),
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -33,12 +52,17 @@ def test_check_deploy_reports_nothing_with_production_environment(tmp_path):
 
 def test_check_deploy_flags_a_production_that_turned_https_off(tmp_path):
     """The check is live: switching a protection off by environment is reported."""
-    env = production_env(tmp_path, DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_HSTS_SECONDS="0")
+    env = production_env(
+        tmp_path, DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_HSTS_SECONDS="0"
+    )
 
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
     assert result.returncode != 0
-    assert "security.W004" in result.stderr + result.stdout and "security.W008" in result.stderr + result.stdout
+    assert (
+        "security.W004" in result.stderr + result.stdout
+        and "security.W008" in result.stderr + result.stdout
+    )
 
 
 # Requests a page through the real settings module of a fresh process and prints what came back.
@@ -67,11 +91,18 @@ def test_production_responses_carry_security_headers_behind_a_tls_proxy(tmp_path
 
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen["plain_status"] == 301 and seen["plain_location"].startswith("https://reflect.example.org/")
+    assert seen["plain_status"] == 301 and seen["plain_location"].startswith(
+        "https://reflect.example.org/"
+    )
     assert seen["status"] == 200
-    assert seen["health_status"] == 200, "health probes speak plain HTTP inside the network"
+    assert seen["health_status"] == 200, (
+        "health probes speak plain HTTP inside the network"
+    )
     headers = seen["headers"]
-    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert (
+        headers["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains; preload"
+    )
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
@@ -89,4 +120,6 @@ def test_development_keeps_plain_http_working(tmp_path):
 
     result = run(["-c", code], env)
 
-    assert result.stdout.split() == ["True", "False", "False", "0"], result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "False", "False", "0"], result.stderr[
+        -2000:
+    ]

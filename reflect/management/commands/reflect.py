@@ -18,25 +18,43 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--user", required=True, help="username of the documents' owner")
+        parser.add_argument(
+            "--user", required=True, help="username of the documents' owner"
+        )
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--collection", help="collection name")
-        source.add_argument("--document", type=int, action="append", dest="documents",
-                            metavar="ID", help="document id (repeat for several)")
+        source.add_argument(
+            "--document",
+            type=int,
+            action="append",
+            dest="documents",
+            metavar="ID",
+            help="document id (repeat for several)",
+        )
         parser.add_argument("--question", default="", help="the question to ask")
-        parser.add_argument("--preset", default="", choices=["", *reflections.PRESETS],
-                            help="a preset question instead of --question")
+        parser.add_argument(
+            "--preset",
+            default="",
+            choices=["", *reflections.PRESETS],
+            help="a preset question instead of --question",
+        )
         parser.add_argument("--effort", choices=["low", "medium", "high"])
         parser.add_argument("--provider", choices=["openai", "offline"])
-        parser.add_argument("--json", action="store_true", help="print JSON (the default is text)")
+        parser.add_argument(
+            "--json", action="store_true", help="print JSON (the default is text)"
+        )
 
     def handle(self, *args, **options):
         owner = self._user(options["user"])
         collection = None
         if options["collection"]:
-            collection = Collection.objects.filter(owner=owner, name=options["collection"]).first()
+            collection = Collection.objects.filter(
+                owner=owner, name=options["collection"]
+            ).first()
             if collection is None:
-                raise CommandError(f"{owner.username} has no collection named {options['collection']!r}")
+                raise CommandError(
+                    f"{owner.username} has no collection named {options['collection']!r}"
+                )
         try:
             reflection = reflections.create_reflection(
                 owner=owner,
@@ -71,27 +89,43 @@ class Command(BaseCommand):
         while True:
             final = retries >= settings.REFLECT_TASK_MAX_RETRIES
             try:
-                reflections.run_reflection(reflection_id=reflection_id, final_attempt=final)
+                reflections.run_reflection(
+                    reflection_id=reflection_id, final_attempt=final
+                )
                 return
             except reflections.RetryLater as exc:
-                delay = reflections.retry_delay(retries=retries, retry_after=exc.retry_after)
+                delay = reflections.retry_delay(
+                    retries=retries, retry_after=exc.retry_after
+                )
                 self.stderr.write(f"{exc}; retrying in {delay:.0f} s")
                 time.sleep(delay)
                 retries += 1
 
     def _text(self, data):
-        lines = [f"Reflection {data['id']}: {data['status']}", f"Q: {data['question']}", ""]
+        lines = [
+            f"Reflection {data['id']}: {data['status']}",
+            f"Q: {data['question']}",
+            "",
+        ]
         if data["error"]:
             lines += [f"Error: {data['error']}", ""]
         if data["summary"]:
             lines += [data["summary"], ""]
         for number, finding in enumerate(data["findings"], 1):
             support = "" if finding["supported"] else " [unsupported]"
-            lines.append(f"{number}. {finding['title']} ({finding['kind']}, {finding['confidence']}){support}")
+            lines.append(
+                f"{number}. {finding['title']} ({finding['kind']}, {finding['confidence']}){support}"
+            )
             lines.append(f"   {finding['observation']}")
             for item in finding["evidence"]:
-                mark = "✓" if item["verified"] else ("≈" if item["match"] == "approximate" else "✗")
-                lines.append(f"   {mark} “{item['quote']}” — {item['document_title'] or item['document_id']}")
+                mark = (
+                    "✓"
+                    if item["verified"]
+                    else ("≈" if item["match"] == "approximate" else "✗")
+                )
+                lines.append(
+                    f"   {mark} “{item['quote']}” — {item['document_title'] or item['document_id']}"
+                )
         usage = data["usage"]
         lines += [
             "",

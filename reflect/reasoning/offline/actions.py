@@ -20,7 +20,9 @@ GROUP_RE = re.compile(
     r"someone needs to|somebody (?:needs|has) to|someone should|need to make sure)\b",
     re.IGNORECASE,
 )
-NAMED_RE = re.compile(r"@(?P<at>[A-Z][\w-]*(?: [A-Z][\w-]*)?)|^(?P<lead>[A-Za-z][\w-]{1,20}) (?:to|will) (?=[a-z])")
+NAMED_RE = re.compile(
+    r"@(?P<at>[A-Z][\w-]*(?: [A-Z][\w-]*)?)|^(?P<lead>[A-Za-z][\w-]{1,20}) (?:to|will) (?=[a-z])"
+)
 ACTION_VERB_RE = re.compile(
     r"\b(?:send|email|e-mail|mail|check|find out|look into|ask|contact|write|prepare|update|"
     r"fix|review|schedule|book|call|confirm|investigate|test|draft|circulate|get back|"
@@ -69,12 +71,21 @@ def find_dropped_actions(corpus: Corpus) -> list[Finding]:
     for turn in corpus.turns_matching(TRIGGER_RE, TRIGGER_CUES):
         raw = corpus.text(turn)
         for sentence in corpus.sentences(turn):
-            commitment = _commitment(corpus, turn, sentence, checkbox=bool(CHECKBOX_RE.match(raw)))
+            commitment = _commitment(
+                corpus, turn, sentence, checkbox=bool(CHECKBOX_RE.match(raw))
+            )
             if commitment:
                 if done_index is None:
-                    done = {t.position for t in corpus.turns_matching(DONE_TRIGGER_RE, DONE_CUES)}
-                    done_index = corpus.index_of(lambda t: t.position in done)
-                finding = _follow(corpus, turn, sentence, *commitment, done_index=done_index)
+                    done = {
+                        t.position
+                        for t in corpus.turns_matching(DONE_TRIGGER_RE, DONE_CUES)
+                    }
+                    done_index = corpus.index_of(
+                        lambda t, done=done: t.position in done
+                    )
+                finding = _follow(
+                    corpus, turn, sentence, *commitment, done_index=done_index
+                )
                 if finding:
                     findings.append(finding)
     return findings
@@ -89,7 +100,12 @@ def _commitment(corpus: Corpus, turn: Turn, sentence: Sentence, *, checkbox: boo
     first_person = FIRST_PERSON_RE.search(text)
     group = GROUP_RE.search(text)
     strong = checkbox or bool(STRONG_CUE_RE.search(text))
-    if named and (checkbox or strong or DEADLINE_RE.search(text) or (named.group("at") and LEADING_VERB_RE.search(text))):
+    if named and (
+        checkbox
+        or strong
+        or DEADLINE_RE.search(text)
+        or (named.group("at") and LEADING_VERB_RE.search(text))
+    ):
         name = named.group("at") or named.group("lead")
         if lemma(name.lower()) is None and not named.group("at"):
             name = None
@@ -101,7 +117,9 @@ def _commitment(corpus: Corpus, turn: Turn, sentence: Sentence, *, checkbox: boo
     elif first_person or group:
         cue = first_person or group
         clause = text[cue.end() :].strip(" ,")
-        if IMMEDIATE_RE.match(clause) or not (LEADING_VERB_RE.match(clause) or DEADLINE_RE.search(clause)):
+        if IMMEDIATE_RE.match(clause) or not (
+            LEADING_VERB_RE.match(clause) or DEADLINE_RE.search(clause)
+        ):
             return None
         owner = turn.speaker or "the author" if first_person else None
     else:
@@ -113,25 +131,46 @@ def _commitment(corpus: Corpus, turn: Turn, sentence: Sentence, *, checkbox: boo
     return owner, clause, strong, keys
 
 
-def _follow(corpus: Corpus, turn: Turn, sentence: Sentence, owner, clause, strong, keys, *, done_index):
+def _follow(
+    corpus: Corpus,
+    turn: Turn,
+    sentence: Sentence,
+    owner,
+    clause,
+    strong,
+    keys,
+    *,
+    done_index,
+):
     distinctive = corpus.specific(keys)[:4]
     if not distinctive:
         return None  # only words every document uses: too vague to track
     need = min(2, len(distinctive))
     # The immediate replies in the same meeting are discussion; a later document is follow-up.
-    after = min(turn.position + FOLLOW_UP_GAP, corpus.doc_turns[turn.doc].stop - 1) if turn.speaker else turn.position
-    if corpus.find_later(distinctive, after=after, min_shared=need, postings=done_index):
+    after = (
+        min(turn.position + FOLLOW_UP_GAP, corpus.doc_turns[turn.doc].stop - 1)
+        if turn.speaker
+        else turn.position
+    )
+    if corpus.find_later(
+        distinctive, after=after, min_shared=need, postings=done_index
+    ):
         return None
     verb_done = _past_tenses(clause)
     if verb_done and corpus.find_later(
-        distinctive, after=after, min_shared=need, predicate=lambda t: bool(verb_done.search(corpus.text(t)))
+        distinctive,
+        after=after,
+        min_shared=need,
+        predicate=lambda t: bool(verb_done.search(corpus.text(t))),
     ):
         return None
     mention = corpus.find_later(
         distinctive,
         after=after,
         min_shared=need,
-        predicate=lambda other: other.doc > turn.doc or other.position > turn.position + 20,
+        predicate=lambda other: (
+            other.doc > turn.doc or other.position > turn.position + 20
+        ),
     )
     document = corpus.document(turn)
     later_docs = len(corpus.documents) - turn.doc - 1
@@ -152,11 +191,15 @@ def _follow(corpus: Corpus, turn: Turn, sentence: Sentence, owner, clause, stron
     said_by = f"{turn.speaker} said" if turn.speaker else "The document says"
     dated = bool(DEADLINE_RE.search(sentence.text))
     recency_penalty = 0.75 if not later_docs else 1.0
-    confidence = "medium" if completeness == 1 and later_docs and (strong or owner) else "low"
+    confidence = (
+        "medium" if completeness == 1 and later_docs and (strong or owner) else "low"
+    )
     evidence = [(document.id, quote(document.text, sentence.start, sentence.end))]
     if mention is not None:
         later = corpus.documents[mention.doc]
-        evidence.append((later.id, quote(later.text, mention.start, mention.end, max_len=200)))
+        evidence.append(
+            (later.id, quote(later.text, mention.start, mention.end, max_len=200))
+        )
     short = clip(clause, 80)
     return Finding(
         kind="dropped_action",
@@ -164,37 +207,82 @@ def _follow(corpus: Corpus, turn: Turn, sentence: Sentence, owner, clause, stron
         observation=f"{said_by} in {corpus.label(turn.doc)}: “{clip(sentence.text, 160)}”. Owner: {who}. {status}",
         why_it_matters=(
             "A commitment nobody reports back on is either silently done or silently dropped; "
-            + ("with no named owner, everyone can assume someone else has it." if not owner
-               else "either way nobody is tracking it.")
+            + (
+                "with no named owner, everyone can assume someone else has it."
+                if not owner
+                else "either way nobody is tracking it."
+            )
         ),
         confidence=confidence,
         evidence=evidence,
-        score=(0.4 + 0.3 * completeness + 0.1 * strong + 0.1 * bool(owner) + 0.1 * dated) * recency_penalty,
+        score=(
+            0.4 + 0.3 * completeness + 0.1 * strong + 0.1 * bool(owner) + 0.1 * dated
+        )
+        * recency_penalty,
         doc=turn.doc,
-        follow_up=f"Who owns “{short}”, and is it done?" if not owner else f"Did {owner} do “{short}”?",
+        follow_up=f"Who owns “{short}”, and is it done?"
+        if not owner
+        else f"Did {owner} do “{short}”?",
         dated=dated,
         keys=frozenset(keys),
     )
 
 
 TRIGGER_RE = re.compile(
-    "|".join(
-        f"(?:{p.pattern})"
-        for p in (STRONG_CUE_RE, FIRST_PERSON_RE, GROUP_RE)
-    )
+    "|".join(f"(?:{p.pattern})" for p in (STRONG_CUE_RE, FIRST_PERSON_RE, GROUP_RE))
     + r"|\[ \]|@[A-Z]|^[A-Za-z][\w-]{1,20} (?:to|will) [a-z]",
     re.IGNORECASE | re.MULTILINE,
 )
 TRIGGER_CUES = frozenset(
-    "@ [ action actions todo to-do ai i'll i’ll will shall i'm gonna going take need needs have "
-    "has must got should let's let sure someone somebody we'll we’ll".split()
+    [
+        "@",
+        "[",
+        "action",
+        "actions",
+        "todo",
+        "to-do",
+        "ai",
+        "i'll",
+        "i’ll",
+        "will",
+        "shall",
+        "i'm",
+        "gonna",
+        "going",
+        "take",
+        "need",
+        "needs",
+        "have",
+        "has",
+        "must",
+        "got",
+        "should",
+        "let's",
+        "let",
+        "sure",
+        "someone",
+        "somebody",
+        "we'll",
+        "we’ll",
+    ]
 )
 DONE_CUES = CUE_WORDS - TRIGGER_CUES - {"?"} | {"have", "has", "x"}
 DONE_TRIGGER_RE = re.compile(f"(?:{DONE_RE.pattern})|\\[[xX]\\]", re.IGNORECASE)
 
-IRREGULAR = {"send": "sent", "write": "wrote|written", "buy": "bought", "find": "found",
-             "make": "made", "bring": "brought", "draw": "drew|drawn", "get": "got",
-             "pay": "paid", "build": "built", "take": "took|taken", "do": "did|done"}
+IRREGULAR = {
+    "send": "sent",
+    "write": "wrote|written",
+    "buy": "bought",
+    "find": "found",
+    "make": "made",
+    "bring": "brought",
+    "draw": "drew|drawn",
+    "get": "got",
+    "pay": "paid",
+    "build": "built",
+    "take": "took|taken",
+    "do": "did|done",
+}
 
 
 def _past_tenses(clause: str) -> re.Pattern | None:
@@ -205,4 +293,3 @@ def _past_tenses(clause: str) -> re.Pattern | None:
     verb = match.group().split()[0].lower()
     forms = IRREGULAR.get(verb, verb.rstrip("e") + "ed")
     return re.compile(rf"\b(?:{forms})\b", re.IGNORECASE)
-

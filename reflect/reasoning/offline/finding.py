@@ -15,7 +15,9 @@ class Finding:
     doc: int  # chronological index of the document it happened in (recency)
     follow_up: str  # one specific question a person could ask next
     dated: bool = False  # mentions a date or deadline
-    keys: frozenset = field(default_factory=frozenset)  # content lemmas, to drop near-duplicates
+    keys: frozenset = field(
+        default_factory=frozenset
+    )  # content lemmas, to drop near-duplicates
 
     def as_dict(self) -> dict:
         return {
@@ -24,5 +26,8 @@ class Finding:
             "confidence": self.confidence,
             "observation": self.observation,
             "why_it_matters": self.why_it_matters,
-            "evidence": [{"document_id": doc_id, "quote": quote} for doc_id, quote in self.evidence],
+            "evidence": [
+                {"document_id": doc_id, "quote": quote}
+                for doc_id, quote in self.evidence
+            ],
         }

@@ -14,19 +14,81 @@ from .turns import Corpus, Turn, clip, quote
 from .words import TOKEN_RE, lemma
 
 UNITS = {
-    "€": "€", "eur": "€", "euro": "€", "euros": "€", "$": "$", "usd": "$", "dollar": "$",
-    "dollars": "$", "£": "£", "gbp": "£", "pound": "£", "pounds": "£", "quid": "£",
-    "%": "%", "percent": "%", "per cent": "%",
+    "€": "€",
+    "eur": "€",
+    "euro": "€",
+    "euros": "€",
+    "$": "$",
+    "usd": "$",
+    "dollar": "$",
+    "dollars": "$",
+    "£": "£",
+    "gbp": "£",
+    "pound": "£",
+    "pounds": "£",
+    "quid": "£",
+    "%": "%",
+    "percent": "%",
+    "per cent": "%",
 }
 WORD_VALUES = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
     )
-} | {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000,
-          "billion": 1_000_000_000, "bn": 1_000_000_000}
-_NUMWORD = r"(?:" + "|".join(sorted(WORD_VALUES, key=len, reverse=True)) + r"|hundred|thousand|million|billion)"
+} | {
+    w: 10 * i
+    for i, w in enumerate(
+        [
+            "_",
+            "_",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+        ]
+    )
+    if w != "_"
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+}
+_NUMWORD = (
+    r"(?:"
+    + "|".join(sorted(WORD_VALUES, key=len, reverse=True))
+    + r"|hundred|thousand|million|billion)"
+)
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SPOKEN = rf"{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*(?:\s+point(?:\s+{_NUMWORD})+)?"
 _UNIT = r"euros?|eur|dollars?|usd|pounds?|gbp|quid|percent|per cent|%"
@@ -40,10 +102,56 @@ QUANTITY_RE = re.compile(
 # Heads that are units of time or too vague to make two figures "the same quantity".
 VAGUE_HEADS = frozenset(
     lemma(w) or w
-    for w in "minute minutes hour hours day days week weeks month months year years second "
-    "seconds time times page pages slide slides item items point points number numbers step "
-    "steps line lines section sections amendment amendments paragraph paragraphs version "
-    "issue issues chapter table figure note notes list option options rule".split()
+    for w in [
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "second",
+        "seconds",
+        "time",
+        "times",
+        "page",
+        "pages",
+        "slide",
+        "slides",
+        "item",
+        "items",
+        "point",
+        "points",
+        "number",
+        "numbers",
+        "step",
+        "steps",
+        "line",
+        "lines",
+        "section",
+        "sections",
+        "amendment",
+        "amendments",
+        "paragraph",
+        "paragraphs",
+        "version",
+        "issue",
+        "issues",
+        "chapter",
+        "table",
+        "figure",
+        "note",
+        "notes",
+        "list",
+        "option",
+        "options",
+        "rule",
+    ]
 )
 WINDOW = 6  # tokens around the figure in which its head noun is looked for
 
@@ -65,10 +173,14 @@ def find_disagreeing_numbers(corpus: Corpus) -> list[Finding]:
     for figure in _all_figures(corpus):
         turn = figure.turn
         if True:
-            unit_class = "count" if not figure.unit else ("%" if figure.unit == "%" else "money")
-            by_head.setdefault((unit_class, figure.head), {}).setdefault(turn.doc, []).append(figure)
+            unit_class = (
+                "count" if not figure.unit else ("%" if figure.unit == "%" else "money")
+            )
+            by_head.setdefault((unit_class, figure.head), {}).setdefault(
+                turn.doc, []
+            ).append(figure)
     findings = []
-    for (unit_class, head), per_doc in sorted(by_head.items()):
+    for (unit_class, _head), per_doc in sorted(by_head.items()):
         if len(per_doc) < 2:
             continue
         finding = _disagreement(corpus, unit_class, per_doc)
@@ -80,7 +192,22 @@ def find_disagreeing_numbers(corpus: Corpus) -> list[Finding]:
 # The start of a digit run (not inside "[00:01:23]" or "v1.2") or a currency sign.
 DIGIT_TRIGGER_RE = re.compile(r"[€$£]|(?<![\w.,:\[#/-])\d")
 UNIT_WORD_RE = re.compile(rf"\b(?:{_UNIT[:-2]})\b", re.IGNORECASE)
-UNIT_CUES = frozenset("euro euros eur dollar dollars usd pound pounds gbp quid percent cent".split())
+UNIT_CUES = frozenset(
+    [
+        "euro",
+        "euros",
+        "eur",
+        "dollar",
+        "dollars",
+        "usd",
+        "pound",
+        "pounds",
+        "gbp",
+        "quid",
+        "percent",
+        "cent",
+    ]
+)
 LOOK_BACK = 80  # characters before a unit word in which its spoken number may start
 
 
@@ -104,8 +231,15 @@ def _all_figures(corpus: Corpus):
         for turn in turns:
             if turn.cues and not UNIT_CUES.isdisjoint(turn.cues):
                 for unit in UNIT_WORD_RE.finditer(text, turn.start, turn.end):
-                    window = text.rfind(" ", turn.start, max(turn.start, unit.start() - LOOK_BACK)) + 1
-                    for match in QUANTITY_RE.finditer(text, max(window, turn.start), min(turn.end, unit.end() + 40)):
+                    window = (
+                        text.rfind(
+                            " ", turn.start, max(turn.start, unit.start() - LOOK_BACK)
+                        )
+                        + 1
+                    )
+                    for match in QUANTITY_RE.finditer(
+                        text, max(window, turn.start), min(turn.end, unit.end() + 40)
+                    ):
                         if match.end() > unit.start():
                             matches.setdefault(match.start(), match)
                             break
@@ -131,7 +265,11 @@ def _figure(turn: Turn, segment: str, match: re.Match) -> Figure | None:
     groups = match.groupdict()
     if groups["count"]:
         value = _number(groups["count"])
-        if value is None or (1900 <= value <= 2100 and float(value).is_integer()) or value < 2:
+        if (
+            value is None
+            or (1900 <= value <= 2100 and float(value).is_integer())
+            or value < 2
+        ):
             return None  # years are dates, and "1" is "one of them"
         unit = ""
     else:
@@ -151,19 +289,34 @@ def _figure(turn: Turn, segment: str, match: re.Match) -> Figure | None:
     if head is None or head in VAGUE_HEADS:
         return None
     start = turn.start + match.start()
-    return Figure(turn, unit, round(value, 4), match.group().strip(), head, head_text, start, turn.start + match.end())
+    return Figure(
+        turn,
+        unit,
+        round(value, 4),
+        match.group().strip(),
+        head,
+        head_text,
+        start,
+        turn.start + match.end(),
+    )
 
 
-def _head(segment: str, match: re.Match, *, before_first: bool) -> tuple[str | None, str]:
+def _head(
+    segment: str, match: re.Match, *, before_first: bool
+) -> tuple[str | None, str]:
     """The content word the figure is attached to, within the same sentence.
 
     Amounts and percentages name their subject before them ("the price is 25 Euro"); bare
     counts after them ("300 units")."""
-    before = re.split(r"[.!?;:]\s", segment[max(0, match.start() - 80) : match.start()])[-1]
+    before = re.split(
+        r"[.!?;:]\s", segment[max(0, match.start() - 80) : match.start()]
+    )[-1]
     after = re.split(r"[.!?;:](?:\s|$)", segment[match.end() : match.end() + 60])[0]
     before_words = [w for w in TOKEN_RE.findall(before) if w[0].isalpha()][-WINDOW:]
     after_words = [w for w in TOKEN_RE.findall(after) if w[0].isalpha()][:2]
-    candidates = list(reversed(before_words)) + after_words if before_first else after_words
+    candidates = (
+        list(reversed(before_words)) + after_words if before_first else after_words
+    )
     for word in candidates:
         stem = lemma(word.lower())
         if stem and stem not in UNIT_LEMMAS:
@@ -202,12 +355,16 @@ def _number(raw: str) -> float | None:
     return value
 
 
-def _disagreement(corpus: Corpus, unit_class: str, per_doc: dict[int, list[Figure]]) -> Finding | None:
+def _disagreement(
+    corpus: Corpus, unit_class: str, per_doc: dict[int, list[Figure]]
+) -> Finding | None:
     """The earliest and the latest document that each give one clear, different figure."""
     clear = {}
     for doc, figures in sorted(per_doc.items()):
         values = sorted({f.value for f in figures})
-        if len(values) == 1:  # a document that discusses several figures is not stating one
+        if (
+            len(values) == 1
+        ):  # a document that discusses several figures is not stating one
             clear[doc] = figures[0]
     if len(clear) < 2:
         return None
@@ -217,8 +374,13 @@ def _disagreement(corpus: Corpus, unit_class: str, per_doc: dict[int, list[Figur
     if not later:
         return None
     second = later[-1]
-    if unit_class == "count" and (max(first.value, second.value) < 10 or first.turn.speaker == second.turn.speaker != ""):
-        return None  # small counts ("two buttons") differ for every reason under the sun
+    if unit_class == "count" and (
+        max(first.value, second.value) < 10
+        or first.turn.speaker == second.turn.speaker != ""
+    ):
+        return (
+            None  # small counts ("two buttons") differ for every reason under the sun
+        )
     agreeing = [d for d in docs if clear[d].value == first.value]
     a_doc, b_doc = corpus.documents[first.turn.doc], corpus.documents[second.turn.doc]
     head = first.head_text.lower()
@@ -231,7 +393,11 @@ def _disagreement(corpus: Corpus, unit_class: str, per_doc: dict[int, list[Figur
         observation=(
             f"{corpus.label(first.turn.doc)}{by_a} gives {_clean(first.text)} next to “{first.head_text}”; "
             f"{corpus.label(second.turn.doc)}{by_b} gives {_clean(second.text)} next to “{second.head_text}”. "
-            + (f"{len(agreeing)} document(s) agree with the earlier figure. " if len(agreeing) > 1 else "")
+            + (
+                f"{len(agreeing)} document(s) agree with the earlier figure. "
+                if len(agreeing) > 1
+                else ""
+            )
             + "They may be different quantities that share a word; check before relying on either."
         ),
         why_it_matters=(
@@ -243,7 +409,13 @@ def _disagreement(corpus: Corpus, unit_class: str, per_doc: dict[int, list[Figur
             (a_doc.id, _context(corpus, first)),
             (b_doc.id, _context(corpus, second)),
         ],
-        score=strength * (0.7 + 0.3 * (second.turn.doc - first.turn.doc) / max(1, len(corpus.documents) - 1)),
+        score=strength
+        * (
+            0.7
+            + 0.3
+            * (second.turn.doc - first.turn.doc)
+            / max(1, len(corpus.documents) - 1)
+        ),
         doc=second.turn.doc,
         follow_up=f"Which figure for “{head}” is current: {_clean(first.text)} or {_clean(second.text)}?",
         keys=frozenset({first.head}),
@@ -257,9 +429,17 @@ def _context(corpus: Corpus, figure: Figure) -> str:
         if sentence.start <= figure.start < sentence.end:
             if sentence.end - sentence.start <= 300:
                 return quote(text, sentence.start, sentence.end)
-            start = max(sentence.start, text.rfind(" ", sentence.start, max(sentence.start, figure.start - 120)) + 1)
+            start = max(
+                sentence.start,
+                text.rfind(" ", sentence.start, max(sentence.start, figure.start - 120))
+                + 1,
+            )
             return quote(text, start, min(sentence.end, figure.end + 120))
-    return quote(text, max(figure.turn.start, figure.start - 100), min(figure.turn.end, figure.end + 100))
+    return quote(
+        text,
+        max(figure.turn.start, figure.start - 100),
+        min(figure.turn.end, figure.end + 100),
+    )
 
 
 def _clean(text: str) -> str:

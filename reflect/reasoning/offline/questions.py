@@ -86,7 +86,9 @@ def _replies(corpus: Corpus, turn: Turn) -> list[Turn]:
     """The next few turns by other speakers in the same document."""
     replies = []
     last = corpus.doc_turns[turn.doc].stop
-    for position in range(turn.position + 1, min(last, turn.position + 1 + ANSWER_WINDOW)):
+    for position in range(
+        turn.position + 1, min(last, turn.position + 1 + ANSWER_WINDOW)
+    ):
         other = corpus.turns[position]
         if other.speaker != turn.speaker or not turn.speaker:
             replies.append(other)
@@ -101,7 +103,9 @@ def _finding(corpus: Corpus, turn: Turn, sentence: Sentence) -> Finding:
     distinctive = corpus.distinctive(keys)
     # Questions about what the corpus is about matter more than asides ("a dog?"), and
     # questions about what "we" decided matter most.
-    topicality = sum(min(1.0, corpus.frequency(k) / 10) for k in distinctive) / max(1, len(distinctive))
+    topicality = sum(min(1.0, corpus.frequency(k) / 10) for k in distinctive) / max(
+        1, len(distinctive)
+    )
     decision = bool(DECISION_RE.search(sentence.text))
     asker = turn.speaker or "The author"
     evidence = [(document.id, quote(document.text, sentence.start, sentence.end))]
@@ -112,13 +116,17 @@ def _finding(corpus: Corpus, turn: Turn, sentence: Sentence) -> Finding:
         reply_quote = quote(document.text, reply.start, reply.end, max_len=160)
         if len(reply_quote) >= 12:
             evidence.append((document.id, reply_quote))
-            reply_note = f" The next speaker, {reply.speaker}, said “{clip(reply_quote, 80)}”."
+            reply_note = (
+                f" The next speaker, {reply.speaker}, said “{clip(reply_quote, 80)}”."
+            )
     later_docs = len(corpus.documents) - turn.doc - 1
     if later_docs:
         tail = f"and none of the {later_docs} later document{'s' * (later_docs > 1)} takes it up."
     else:
         tail = "and it does not come back later in the meeting."
-    confidence = "medium" if len(distinctive) >= 2 and (decision or topicality >= 0.5) else "low"
+    confidence = (
+        "medium" if len(distinctive) >= 2 and (decision or topicality >= 0.5) else "low"
+    )
     question = clip(sentence.text, 100)
     return Finding(
         kind="unanswered_question",
@@ -134,7 +142,10 @@ def _finding(corpus: Corpus, turn: Turn, sentence: Sentence) -> Finding:
         ),
         confidence=confidence,
         evidence=evidence,
-        score=0.35 + 0.3 * topicality + 0.15 * decision + 0.1 * min(len(distinctive), 3) / 3,
+        score=0.35
+        + 0.3 * topicality
+        + 0.15 * decision
+        + 0.1 * min(len(distinctive), 3) / 3,
         doc=turn.doc,
         follow_up=f"Who can answer {asker}'s question “{clip(sentence.text, 80)}”?",
         keys=frozenset(keys),

@@ -6,7 +6,9 @@ from .finding import Finding
 
 RECENCY_FLOOR = 0.6  # the oldest document's findings keep 60% of their weight
 DATE_BOOST = 1.1
-DUPLICATE_OVERLAP = 0.6  # share of content words above which two findings say the same thing
+DUPLICATE_OVERLAP = (
+    0.6  # share of content words above which two findings say the same thing
+)
 
 
 def weight(finding: Finding, documents: int) -> float:
@@ -15,7 +17,9 @@ def weight(finding: Finding, documents: int) -> float:
     return finding.score * (RECENCY_FLOOR + (1 - RECENCY_FLOOR) * recency) * boost
 
 
-def rank(findings: list[Finding], *, kinds, limit: int, documents: int) -> list[Finding]:
+def rank(
+    findings: list[Finding], *, kinds, limit: int, documents: int
+) -> list[Finding]:
     """The best `limit` findings, those of `kinds` first.
 
     Without preferred kinds, and among several preferred kinds, no kind takes more than half
@@ -25,7 +29,13 @@ def rank(findings: list[Finding], *, kinds, limit: int, documents: int) -> list[
     preferred = list(kinds or [])
     ordered = sorted(
         findings,
-        key=lambda f: (f.kind not in preferred, -round(weight(f, documents), 6), f.doc, f.kind, f.title),
+        key=lambda f: (
+            f.kind not in preferred,
+            -round(weight(f, documents), 6),
+            f.doc,
+            f.kind,
+            f.title,
+        ),
     )
     cap = limit if len(preferred) == 1 else max(1, math.ceil(limit / 2))
     chosen: list[Finding] = []
@@ -34,7 +44,9 @@ def rank(findings: list[Finding], *, kinds, limit: int, documents: int) -> list[
     for finding in ordered:
         if any(_same(finding, other) for other in chosen):
             continue
-        if counts.get(finding.kind, 0) >= (limit if finding.kind in preferred and len(preferred) == 1 else cap):
+        if counts.get(finding.kind, 0) >= (
+            limit if finding.kind in preferred and len(preferred) == 1 else cap
+        ):
             overflow.append(finding)
             continue
         chosen.append(finding)

@@ -7,7 +7,10 @@ from .finding import Finding
 from .turns import Corpus, Turn, quote
 from .words import TOKEN_RE, key_lemmas, lemma
 
-GOAL_RE = re.compile(r"\b(?:goals?|targets?|metrics?|KPIs?|aims?|objectives?|milestones?|priorit(?:y|ies))\b", re.IGNORECASE)
+GOAL_RE = re.compile(
+    r"\b(?:goals?|targets?|metrics?|KPIs?|aims?|objectives?|milestones?|priorit(?:y|ies))\b",
+    re.IGNORECASE,
+)
 # Words about the meeting itself, not its subject.
 MECHANICS = frozenset(
     key_lemmas(
@@ -51,7 +54,11 @@ def find_fading_topics(corpus: Corpus) -> list[Finding]:
     later_terms = late_terms | _terms_in(corpus, range(third, late.start))
     candidates = []
     for term, (turns, speakers, buckets) in sorted(stats.items()):
-        if len(turns) < MIN_TURNS or term in late_terms or set(term) & (MECHANICS | names):
+        if (
+            len(turns) < MIN_TURNS
+            or term in late_terms
+            or set(term) & (MECHANICS | names)
+        ):
             continue
         if len(term) == 1 and (term[0] in GENERAL or len(turns) < 2 * MIN_TURNS):
             continue
@@ -59,7 +66,11 @@ def find_fading_topics(corpus: Corpus) -> list[Finding]:
             continue  # one person's hobby horse, not a shared topic
         spread = len(buckets) / (BUCKETS * len(early))
         centrality = min(1.0, math.log(len(turns)) / math.log(40))
-        weight = centrality * (0.4 + 0.6 * min(1.0, spread * 3)) * (1.3 if len(term) == 2 else 1.0)
+        weight = (
+            centrality
+            * (0.4 + 0.6 * min(1.0, spread * 3))
+            * (1.3 if len(term) == 2 else 1.0)
+        )
         candidates.append((weight, term, turns, speakers))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     # Named as a goal or metric in a sentence that uses it: only worth checking for the best.
@@ -77,7 +88,11 @@ def find_fading_topics(corpus: Corpus) -> list[Finding]:
     preferred = []
     for candidate in candidates:
         phrase = phrases.get(candidate[1][0]) if len(candidate[1]) == 1 else None
-        use = phrase if phrase and len(phrase[2]) >= 0.5 * len(candidate[2]) else candidate
+        use = (
+            phrase
+            if phrase and len(phrase[2]) >= 0.5 * len(candidate[2])
+            else candidate
+        )
         if use not in preferred:
             preferred.append(use)
     findings: list[Finding] = []
@@ -87,7 +102,17 @@ def find_fading_topics(corpus: Corpus) -> list[Finding]:
             break
         if set(term) & taken:
             continue
-        finding = _finding(corpus, term, turns, speakers, goal, weight, term in later_terms, early, late)
+        finding = _finding(
+            corpus,
+            term,
+            turns,
+            speakers,
+            goal,
+            weight,
+            term in later_terms,
+            early,
+            late,
+        )
         if finding:
             findings.append(finding)
             taken.update(term)
@@ -97,7 +122,11 @@ def find_fading_topics(corpus: Corpus) -> list[Finding]:
 def _pairs(stream) -> list[tuple]:
     """Unigrams and adjacent content bigrams of a turn, as lemma tuples."""
     terms = [(s,) for s in stream if s is not None and len(s) >= 4]
-    terms += [(a, b) for a, b in zip(stream, stream[1:]) if a is not None and b is not None and a != b]
+    terms += [
+        (a, b)
+        for a, b in zip(stream, stream[1:], strict=False)
+        if a is not None and b is not None and a != b
+    ]
     return terms
 
 
@@ -145,7 +174,9 @@ def _finding(corpus, term, turns, speakers, goal, weight, in_middle, early, late
     last_seen = max(corpus.turns[p].doc for p in turns)
     named = [s for s in sorted(speakers) if s]
     by = f" by {len(named)} speakers ({', '.join(named[:4])})" if named else ""
-    late_names = ", ".join(corpus.label(d) for d in list(late)[:3]) + (" …" if len(late) > 3 else "")
+    late_names = ", ".join(corpus.label(d) for d in list(late)[:3]) + (
+        " …" if len(late) > 3 else ""
+    )
     goal_note = " It was named alongside a goal or target." if goal else ""
     middle_note = " It still appears in between, then stops." if in_middle else ""
     return Finding(
@@ -177,7 +208,9 @@ def _mentions(corpus: Corpus, term: tuple, positions: list[int]) -> list:
         for sentence in corpus.sentences(turn):
             display = _surface(sentence.text, term)
             if display:
-                found.append((turn, sentence.text, display, sentence.start, sentence.end))
+                found.append(
+                    (turn, sentence.text, display, sentence.start, sentence.end)
+                )
                 break
     return found
 
@@ -189,4 +222,3 @@ def _surface(text: str, term: tuple) -> str | None:
         if tuple(stems[i : i + len(term)]) == term:
             return text[matches[i].start() : matches[i + len(term) - 1].end()]
     return None
-

@@ -45,7 +45,10 @@ class Sentence:
 
 def order_documents(documents) -> list[SourceDocument]:
     """Undated documents (plans, contracts) first by id, then meetings by date and id."""
-    return sorted(documents, key=lambda d: (d.meeting_date is not None, d.meeting_date or date.min, d.id))
+    return sorted(
+        documents,
+        key=lambda d: (d.meeting_date is not None, d.meeting_date or date.min, d.id),
+    )
 
 
 def turn_spans(document: SourceDocument) -> list[tuple[str, int, int]]:
@@ -63,7 +66,11 @@ def turn_spans(document: SourceDocument) -> list[tuple[str, int, int]]:
 def _spans_from_cues(text: str, segments: list[dict]) -> list[tuple[str, int, int]]:
     spans: list[list] = []
     for segment in segments:
-        start, end, speaker = segment["start"], segment["end"], str(segment["speaker"]).strip()
+        start, end, speaker = (
+            segment["start"],
+            segment["end"],
+            str(segment["speaker"]).strip(),
+        )
         start += CUE_PREFIX_RE.match(text, start, end).end() - start
         if text.startswith(speaker + ":", start):
             start += len(speaker) + 1
@@ -78,7 +85,9 @@ def _spans_from_cues(text: str, segments: list[dict]) -> list[tuple[str, int, in
     return [tuple(s) for s in spans]
 
 
-def _spans_from_speaker_lines(text: str, speakers: list[str]) -> list[tuple[str, int, int]]:
+def _spans_from_speaker_lines(
+    text: str, speakers: list[str]
+) -> list[tuple[str, int, int]]:
     known = {s.strip() for s in speakers if s and s.strip()}
     spans: list[list] = []
     matched = lines = 0
@@ -95,7 +104,9 @@ def _spans_from_speaker_lines(text: str, speakers: list[str]) -> list[tuple[str,
                 counts[name] = counts.get(name, 0) + 1
                 spans.append([name, offset + match.end(), offset + len(body)])
             elif spans:
-                spans[-1][2] = offset + len(body)  # a continuation line of the same turn
+                spans[-1][2] = offset + len(
+                    body
+                )  # a continuation line of the same turn
         offset += len(line)
     recurring = [name for name, n in counts.items() if n >= 2]
     if not spans or matched * 2 < lines or (not known and len(recurring) < 2):
@@ -137,7 +148,9 @@ class Corpus:
                 keys = keys - {None} if None in keys else keys
                 position = len(self.turns)
                 cues = CUE_WORDS.intersection(raw)
-                self.turns.append(Turn(position, doc_index, speaker, start, end, stream, keys, cues))
+                self.turns.append(
+                    Turn(position, doc_index, speaker, start, end, stream, keys, cues)
+                )
                 for key in keys:
                     postings.setdefault(key, []).append(position)
             self.doc_turns.append(range(first, len(self.turns)))
@@ -173,15 +186,20 @@ class Corpus:
         keys = sorted(set(keys), key=lambda k: (len(self.postings.get(k, ())), k))
         if len(self.documents) < 3:
             return keys
-        return [k for k in keys if self.doc_frequency.get(k, 0) < 0.6 * len(self.documents)]
+        return [
+            k for k in keys if self.doc_frequency.get(k, 0) < 0.6 * len(self.documents)
+        ]
 
     def turns_matching(self, pattern: re.Pattern, cues: frozenset) -> list[Turn]:
         """Turns whose text the pattern matches; only turns holding one of `cues` are searched."""
         found = []
         for turn in self.turns:
-            if turn.cues and not cues.isdisjoint(turn.cues):
-                if pattern.search(self.documents[turn.doc].text, turn.start, turn.end):
-                    found.append(turn)
+            if (
+                turn.cues
+                and not cues.isdisjoint(turn.cues)
+                and pattern.search(self.documents[turn.doc].text, turn.start, turn.end)
+            ):
+                found.append(turn)
         return found
 
     def index_of(self, wanted) -> dict[str, list[int]]:
@@ -194,7 +212,9 @@ class Corpus:
                     postings.setdefault(key, []).append(turn.position)
         return postings
 
-    def find_later(self, keys, *, after: int, min_shared: int = 1, predicate=None, postings=None) -> Turn | None:
+    def find_later(
+        self, keys, *, after: int, min_shared: int = 1, predicate=None, postings=None
+    ) -> Turn | None:
         """The first turn after position `after` sharing `min_shared` of `keys` (and passing
         `predicate`), found through the rarest key's postings, not a scan of the corpus."""
         index = self.postings if postings is None else postings
@@ -207,10 +227,14 @@ class Corpus:
         streams = []
         for key in keys[: len(keys) - min_shared + 1]:
             positions = index[key]
-            streams.append(itertools.islice(positions, bisect.bisect_right(positions, after), None))
+            streams.append(
+                itertools.islice(positions, bisect.bisect_right(positions, after), None)
+            )
         for position in heapq.merge(*streams):
             turn = self.turns[position]
-            if len(turn.keys & wanted) >= min_shared and (predicate is None or predicate(turn)):
+            if len(turn.keys & wanted) >= min_shared and (
+                predicate is None or predicate(turn)
+            ):
                 return turn
         return None
 
