@@ -1,10 +1,12 @@
+from . import dispatch
+from .notifications import unread
+
+
 def unread_notifications(request):
     """The unread count for the bell on every page (one query, only when logged in)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .notifications import unread
-
     return {"unread_count": unread(user).count()}
 
 
@@ -13,6 +15,4 @@ def queue_status(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .queue_status import UNAVAILABLE, queue_state
-
-    return {"queue_unavailable": queue_state() == UNAVAILABLE}
+    return {"queue_unavailable": dispatch.queue_state() == dispatch.UNAVAILABLE}

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import events, queue_status
+from . import dispatch, events
 from .extraction import ExtractionError, Limits, detect_kind, extract
 from .models import Collection, Document, User
 from .tokens import count_tokens
@@ -48,10 +48,8 @@ def upload_document(*, owner: User, filename: str, data: bytes) -> Upload:
     """Store an uploaded file and queue its extraction; the same bytes twice give the first document."""
     upload = store_document(owner=owner, filename=filename, data=data)
     if upload.created:
-        from .tasks import extract_document as extract_task
-
         # Never raises: with Redis down the document stays pending and the sweep sends it later.
-        queue_status.send_on_commit(extract_task, upload.document.pk)
+        dispatch.send_on_commit(dispatch.EXTRACT_DOCUMENT, upload.document.pk)
     return upload
 
 

@@ -78,7 +78,7 @@ class NotificationSettingsForm(forms.ModelForm):
 
 
 def _presets() -> dict[str, str]:
-    from .reflections import PRESETS
+    from .reflections.asking import PRESETS
 
     return PRESETS
 

@@ -4,6 +4,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from .models import Reflection, User
 
@@ -83,3 +84,45 @@ def change_line(comparison: dict) -> str:
         f"{len(comparison['new'])} new, {len(comparison['still_there'])} still there, "
         f"{len(comparison['gone'])} gone"
     )
+
+
+# --- What changed since a scheduled run's previous run ---------------------------------
+
+
+def previous_run(reflection: Reflection) -> Reflection | None:
+    """The latest succeeded run of the same schedule before `reflection`."""
+    if reflection.schedule_id is None:
+        return None
+    return (
+        Reflection.objects.filter(
+            schedule_id=reflection.schedule_id,
+            status=Reflection.Status.SUCCEEDED,
+            pk__lt=reflection.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def change_message(*, reflection: Reflection) -> str | None:
+    """The one-line notification of a finished scheduled run: what changed since the previous.
+
+    None for a failed run or one that is not scheduled (the ordinary message applies).
+    """
+    if (
+        reflection.schedule_id is None
+        or reflection.status != Reflection.Status.SUCCEEDED
+    ):
+        return None
+    question = (
+        reflection.question
+        if len(reflection.question) <= 100
+        else reflection.question[:99] + "…"
+    )
+    earlier = previous_run(reflection)
+    if earlier is None:
+        count = len((reflection.result or {}).get("findings", []))
+        return f"Scheduled reflection ready (first run, {count} finding{'s' if count != 1 else ''}): {question}"
+    comparison = compare(earlier=earlier, later=reflection)
+    since = timezone.localtime(earlier.created_at)
+    return f"{change_line(comparison)} since {since.day} {since:%b}: {question}"

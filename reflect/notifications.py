@@ -1,12 +1,16 @@
 """Notifications: read state, and delivery by email and webhook.
 
-Creating one belongs to finishing a reflection (`reflections.notify`).
+A finished reflection creates its one notification (`notify`) in the same transaction
+that finishes it.
 """
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notification, User
+from . import dispatch, history, webhooks
+from .models import Notification, Reflection, User
 
 
 def unread(user: User) -> QuerySet[Notification]:
@@ -29,8 +33,6 @@ def mark_all_read(*, user: User) -> int:
 
 
 def summary_payload(notification: Notification) -> dict:
-    from django.conf import settings
-
     reflection = notification.reflection
     result = reflection.result or {}
     return {
@@ -55,9 +57,6 @@ def summary_payload(notification: Notification) -> dict:
 
 def send_email(*, notification: Notification) -> bool:
     """Mail the person if they opted in and have an address; True when sent."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
     user = notification.user
     if not (user.notify_by_email and user.email):
         return False
@@ -80,8 +79,6 @@ def send_webhook(*, notification: Notification) -> bool:
     Raises webhooks.WebhookFailed for the task to retry, webhooks.WebhookRefused when retrying
     cannot help.
     """
-    from . import webhooks
-
     user = notification.user
     if not user.webhook_url:
         return False
@@ -95,10 +92,36 @@ def send_webhook(*, notification: Notification) -> bool:
 
 def enqueue_delivery(*, notification: Notification) -> None:
     """Queue email and webhook for a new notification, after the transaction commits."""
-    from .tasks import send_notification_email, send_notification_webhook
-
     user = notification.user
     if user.notify_by_email and user.email:
-        send_notification_email.delay_on_commit(notification.pk)
+        dispatch.send_on_commit(dispatch.SEND_NOTIFICATION_EMAIL, notification.pk)
     if user.webhook_url:
-        send_notification_webhook.delay_on_commit(notification.pk)
+        dispatch.send_on_commit(dispatch.SEND_NOTIFICATION_WEBHOOK, notification.pk)
+
+
+def notify(*, reflection: Reflection) -> Notification:
+    """The one notification of a finished reflection (a retry's outcome replaces it, unread)."""
+    title = (
+        reflection.question
+        if len(reflection.question) <= 120
+        else reflection.question[:119] + "…"
+    )
+    if reflection.status == Reflection.Status.SUCCEEDED:
+        message = f"Reflection ready: {title}"
+    else:
+        message = f"Reflection failed: {title}"
+    if reflection.schedule_id is not None:
+        # A scheduled run says in one line what changed since the previous run.
+        message = history.change_message(reflection=reflection) or message
+    notification, _ = Notification.objects.update_or_create(
+        reflection=reflection,
+        defaults={
+            "user_id": reflection.owner_id,
+            "status": reflection.status,
+            "message": message[:300],
+            "read_at": None,
+        },
+    )
+    # Email and webhook (if the person opted in) go out after the finishing commit.
+    enqueue_delivery(notification=notification)
+    return notification

@@ -37,7 +37,7 @@ class ScheduleForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from .reflections import PRESETS
+        from .reflections.asking import PRESETS
         from .schedules import WEEKDAY_NAMES
 
         super().__init__(*args, **kwargs)
@@ -53,7 +53,7 @@ class ScheduleForm(forms.ModelForm):
         )
 
     def clean(self):
-        from .reflections import PRESETS
+        from .reflections.asking import PRESETS
         from .schedules import ScheduleError, validate_cron
 
         cleaned = super().clean()

@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import history
 from .models import Document, Reflection, Schedule
+from .reflections.asking import ReflectionError, create_reflection
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +238,11 @@ def set_enabled(
 # --- Running ------------------------------------------------------------------------------------
 
 
+def delete_schedule(*, schedule: Schedule) -> None:
+    """Delete a schedule; its past runs stay, no longer linked to it."""
+    schedule.delete()
+
+
 def new_documents(*, schedule: Schedule, since: datetime | None, until: datetime):
     """The collection's ready documents added after `since` (all if None) and up to `until`."""
     ready = Document.objects.filter(
@@ -258,8 +263,6 @@ def _local(moment: datetime) -> str:
 
 def start_run(*, schedule: Schedule, now: datetime) -> str:
     """Start one run of a claimed schedule, or say why it was skipped; returns the outcome."""
-    from .reflections import ReflectionError, create_reflection
-
     unfinished = (
         schedule.runs.filter(
             status__in=[Reflection.Status.QUEUED, Reflection.Status.RUNNING]
@@ -337,45 +340,3 @@ def run_due_schedules(*, now: datetime | None = None) -> dict[int, str]:
         log.info("schedule %s: %s", schedule.pk, outcome)
         outcomes[schedule.pk] = outcome
     return outcomes
-
-
-# --- What changed -------------------------------------------------------------------------------
-
-
-def previous_run(reflection: Reflection) -> Reflection | None:
-    """The latest succeeded run of the same schedule before `reflection`."""
-    if reflection.schedule_id is None:
-        return None
-    return (
-        Reflection.objects.filter(
-            schedule_id=reflection.schedule_id,
-            status=Reflection.Status.SUCCEEDED,
-            pk__lt=reflection.pk,
-        )
-        .order_by("-pk")
-        .first()
-    )
-
-
-def change_message(*, reflection: Reflection) -> str | None:
-    """The one-line notification of a finished scheduled run: what changed since the previous.
-
-    None for a failed run or one that is not scheduled (the ordinary message applies).
-    """
-    if (
-        reflection.schedule_id is None
-        or reflection.status != Reflection.Status.SUCCEEDED
-    ):
-        return None
-    question = (
-        reflection.question
-        if len(reflection.question) <= 100
-        else reflection.question[:99] + "…"
-    )
-    earlier = previous_run(reflection)
-    if earlier is None:
-        count = len((reflection.result or {}).get("findings", []))
-        return f"Scheduled reflection ready (first run, {count} finding{'s' if count != 1 else ''}): {question}"
-    comparison = history.compare(earlier=earlier, later=reflection)
-    since = earlier.created_at.astimezone(_zone())
-    return f"{history.change_line(comparison)} since {since.day} {since:%b}: {question}"

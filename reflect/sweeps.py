@@ -26,8 +26,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import events, liveness, queue_status
+from . import dispatch, events, liveness
+from .celery import app
+from .documents import document_event
 from .models import Document, Reflection
+from .notifications import notify
+from .reflections.live import publish
 
 log = logging.getLogger(__name__)
 RESENT_PREFIX = "reflect:resent:"  # + queue name: test runs sharing a Redis stay apart
@@ -101,8 +105,6 @@ def _release_dead_claims(report: SweepReport) -> None:
 
 
 def _fail_reflection(mine, *, pk: int, lost: int, manifest: dict) -> bool:
-    from .reflections import notify
-
     with transaction.atomic():
         failed = mine.update(
             status=Reflection.Status.FAILED,
@@ -148,18 +150,13 @@ def _retry_overdue(released_at, manifest: dict, before) -> bool:
 
 
 def _resend_reflection(pk: int, *, force: bool) -> bool:
-    from .tasks import run_reflection
-
     if not force and not _first_resend(f"reflection:{pk}"):
         return False
-    queue_status.send_on_commit(run_reflection, pk)
+    dispatch.send_on_commit(dispatch.RUN_REFLECTION, pk)
     return True
 
 
 def _sweep_documents(report: SweepReport) -> None:
-    from .documents import document_event
-    from .tasks import extract_document
-
     now = timezone.now()
     unfinished = Document.objects.filter(
         status__in=[Document.Status.PENDING, Document.Status.EXTRACTING]
@@ -180,15 +177,13 @@ def _sweep_documents(report: SweepReport) -> None:
     for pk in unfinished.filter(created_at__lt=before).values_list("pk", flat=True):
         # Extraction claims pending or extracting rows, so a duplicate only repeats the work.
         if _first_resend(f"document:{pk}"):
-            queue_status.send_on_commit(extract_document, pk)
+            dispatch.send_on_commit(dispatch.EXTRACT_DOCUMENT, pk)
             report.documents_resent.append(pk)
 
 
 def _first_resend(name: str) -> bool:
     """True for the first sweep to re-send `name` in a REFLECT_REQUEUE_AFTER_SECONDS window."""
     try:
-        from .celery import app
-
         key = f"{RESENT_PREFIX}{app.conf.task_default_queue}:{name}"
         return bool(
             events.client().set(
@@ -200,6 +195,4 @@ def _first_resend(name: str) -> bool:
 
 
 def _publish(pk: int) -> None:
-    from .reflections import _publish as publish_reflection
-
-    publish_reflection(Reflection.objects.get(pk=pk))
+    publish(Reflection.objects.get(pk=pk))

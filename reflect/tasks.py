@@ -1,4 +1,7 @@
-"""Celery tasks: adapters that load by id, call one domain function and record state."""
+"""Celery tasks: adapters that load by id, call one domain function and record state.
+
+Services never import this module: they start a task by its name (`reflect.dispatch`).
+"""
 
 import logging
 import random
@@ -6,7 +9,9 @@ import random
 from celery import shared_task
 from django.conf import settings
 
-from . import documents
+from . import documents, inbox, notifications, schedules, sweeps, webhooks
+from .models import Notification
+from .reflections import claims, running
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +25,7 @@ def extract_document(document_id: int) -> None:
     documents.extract_document(document_id=document_id)
 
 
-def _notification(notification_id: int):
-    from .models import Notification
-
+def _notification(notification_id: int) -> Notification | None:
     return (
         Notification.objects.select_related("user", "reflection")
         .filter(pk=notification_id)
@@ -32,11 +35,9 @@ def _notification(notification_id: int):
 
 @shared_task(acks_late=True, time_limit=120)
 def send_notification_email(notification_id: int) -> None:
-    from .notifications import send_email
-
     notification = _notification(notification_id)
     if notification:
-        send_email(notification=notification)
+        notifications.send_email(notification=notification)
 
 
 @shared_task(
@@ -45,19 +46,16 @@ def send_notification_email(notification_id: int) -> None:
     max_retries=settings.REFLECT_WEBHOOK_MAX_RETRIES,
 )
 def send_notification_webhook(notification_id: int) -> None:
-    from .notifications import send_webhook
-    from .webhooks import WebhookFailed, WebhookRefused
-
     notification = _notification(notification_id)
     if notification is None:
         return
     try:
-        send_webhook(notification=notification)
-    except WebhookRefused as error:
+        notifications.send_webhook(notification=notification)
+    except webhooks.WebhookRefused as error:
         logger.warning(
             "webhook for notification %s refused: %s", notification_id, error
         )
-    except WebhookFailed as error:
+    except webhooks.WebhookFailed as error:
         # 10 s, 20 s, 40 s ... with jitter, so a receiver that is down briefly still gets it.
         countdown = min(
             600, 10 * 2**send_notification_webhook.request.retries
@@ -75,15 +73,13 @@ def send_notification_webhook(notification_id: int) -> None:
 def run_reflection(self, reflection_id: int) -> None:
     """Run one reflection; transient failures come back after a backoff that honours
     Retry-After, with the claim released meanwhile (the service did that)."""
-    from . import reflections
-
     try:
-        reflections.run_reflection(
+        running.run_reflection(
             reflection_id=reflection_id,
             final_attempt=self.request.retries >= self.max_retries,
         )
-    except reflections.RetryLater as exc:
-        countdown = reflections.retry_delay(
+    except claims.RetryLater as exc:
+        countdown = running.retry_delay(
             retries=self.request.retries, retry_after=exc.retry_after
         )
         raise self.retry(countdown=countdown, exc=exc) from None
@@ -91,21 +87,15 @@ def run_reflection(self, reflection_id: int) -> None:
 
 @shared_task(acks_late=True, time_limit=300)
 def run_due_schedules() -> None:
-    from .schedules import run_due_schedules as start_due
-
-    start_due()
+    schedules.run_due_schedules()
 
 
 @shared_task(acks_late=True, time_limit=120)
 def sweep_stale_work() -> None:
     """Beat's sweep for work whose worker died or whose queue message was lost."""
-    from .sweeps import sweep_stale_work as sweep
-
-    sweep()
+    sweeps.sweep_stale_work()
 
 
 @shared_task(acks_late=True, time_limit=600)
 def scan_inbox() -> None:
-    from .inbox import scan_inbox as scan
-
-    scan()
+    inbox.scan_inbox()

@@ -5,8 +5,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from .. import history
-from .. import reflections as service
 from ..models import Collection, Reflection
+from ..reflections import asking, lifecycle, shape
 from .errors import ApiError
 from .responses import answers
 from .schemas import (
@@ -30,7 +30,7 @@ class ReflectionFilters(Schema):
 
 def as_out(reflection: Reflection) -> dict:
     return {
-        **service.reflection_as_json(reflection),
+        **shape.reflection_as_json(reflection),
         "collection_id": reflection.collection_id,
         "parent_id": reflection.parent_id,
         "document_ids": reflection.document_ids,
@@ -91,9 +91,9 @@ def start_reflection(request, payload: ReflectionIn):
     }
     try:
         if payload.estimate_only:
-            return Status(200, {"estimate": service.estimate_reflection(**ask)})
-        reflection = service.create_reflection(**ask)
-    except service.ReflectionError as error:
+            return Status(200, {"estimate": asking.estimate_reflection(**ask)})
+        reflection = asking.create_reflection(**ask)
+    except asking.ReflectionError as error:
         raise ApiError(422, str(error), code="cannot_reflect") from None
     return Status(202, as_out(reflection))
 
@@ -115,7 +115,7 @@ def get_reflection(request, reflection_id: Id):
 )
 def cancel_reflection(request, reflection_id: Id):
     reflection = owned(request, reflection_id)
-    if not service.cancel_reflection(reflection=reflection):
+    if not lifecycle.cancel_reflection(reflection=reflection):
         raise ApiError(
             409,
             f"only a queued or running reflection can be cancelled; this one is {reflection.status}",
@@ -131,7 +131,7 @@ def cancel_reflection(request, reflection_id: Id):
 def retry_reflection(request, reflection_id: Id):
     reflection = owned(request, reflection_id)
     try:
-        service.retry_reflection(reflection=reflection)
-    except service.ReflectionError as error:
+        lifecycle.retry_reflection(reflection=reflection)
+    except asking.ReflectionError as error:
         raise ApiError(409, f"{error}; this one is {reflection.status}") from None
     return Status(202, as_out(reflection))

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
-from ..reflections import MAX_QUESTION_CHARS, PRESETS
+from ..reflections.asking import MAX_QUESTION_CHARS, PRESETS
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_POST
 
 from .. import history, liveness, results
 from .. import notifications as notification_service
-from .. import reflections as service
 from ..forms import AskForm, FollowUpForm, HistoryFilterForm
 from ..models import Reflection
+from ..reflections import asking, lifecycle
 
 
 def reflection_list(request):
@@ -31,7 +31,7 @@ def ask(request):
     if request.method == "POST" and form.is_valid():
         try:
             if "estimate" in request.POST:
-                estimate = service.estimate_reflection(
+                estimate = asking.estimate_reflection(
                     owner=request.user, **form.scope(), **form.question_kwargs()
                 )
                 template = (
@@ -40,10 +40,10 @@ def ask(request):
                     else "reflections/ask.html"
                 )
                 return render(request, template, {"estimate": estimate, "form": form})
-            reflection = service.create_reflection(
+            reflection = asking.create_reflection(
                 owner=request.user, **form.scope(), **form.question_kwargs()
             )
-        except service.ReflectionError as error:
+        except asking.ReflectionError as error:
             form.add_error(None, str(error))
         else:
             return redirect(reflection)
@@ -84,7 +84,7 @@ def reflection_detail(request, pk: int):
 @require_POST
 def reflection_cancel(request, pk: int):
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    if not service.cancel_reflection(reflection=reflection):
+    if not lifecycle.cancel_reflection(reflection=reflection):
         messages.error(request, "Only a queued or running reflection can be cancelled.")
     return redirect(reflection)
 
@@ -93,8 +93,8 @@ def reflection_cancel(request, pk: int):
 def reflection_retry(request, pk: int):
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     try:
-        service.retry_reflection(reflection=reflection)
-    except service.ReflectionError as error:
+        lifecycle.retry_reflection(reflection=reflection)
+    except asking.ReflectionError as error:
         messages.error(request, str(error))
     return redirect(reflection)
 
@@ -102,7 +102,7 @@ def reflection_retry(request, pk: int):
 @require_POST
 def reflection_delete(request, pk: int):
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    reflection.delete()
+    lifecycle.delete_reflection(reflection=reflection)
     messages.success(request, "Reflection deleted.")
     return redirect("reflections")
 
@@ -115,13 +115,13 @@ def reflection_follow_up(request, pk: int):
         messages.error(request, "Write a question to ask.")
         return redirect(parent)
     try:
-        reflection = service.create_reflection(
+        reflection = asking.create_reflection(
             owner=request.user,
             parent=parent,
             effort=parent.effort,
             question=form.cleaned_data["question"],
         )
-    except service.ReflectionError as error:
+    except asking.ReflectionError as error:
         messages.error(request, str(error))
         return redirect(parent)
     return redirect(reflection)
@@ -136,7 +136,7 @@ def reflection_rerun(request, pk: int):
         else {"document_ids": earlier.document_ids}
     )
     try:
-        reflection = service.create_reflection(
+        reflection = asking.create_reflection(
             owner=request.user,
             question=earlier.question,
             preset=earlier.preset,
@@ -144,7 +144,7 @@ def reflection_rerun(request, pk: int):
             provider=earlier.provider,
             **scope,
         )
-    except service.ReflectionError as error:
+    except asking.ReflectionError as error:
         messages.error(request, str(error))
         return redirect(earlier)
     return redirect(f"{reflection.get_absolute_url()}?compare={earlier.pk}")

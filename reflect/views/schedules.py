@@ -71,6 +71,6 @@ def schedule_pause(request, pk: int):
 @require_POST
 def schedule_delete(request, pk: int):
     schedule = get_object_or_404(Schedule, pk=pk, owner=request.user)
-    schedule.delete()
+    service.delete_schedule(schedule=schedule)
     messages.success(request, "Schedule deleted; its past runs are kept.")
     return redirect(schedule.collection)

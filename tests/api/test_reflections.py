@@ -3,7 +3,7 @@
 import pytest
 
 from reflect.models import Collection, Reflection
-from reflect.reflections import reflection_as_json
+from reflect.reflections.shape import reflection_as_json
 
 from ..factories import make_document, make_reflection, verified_result
 from .conftest import assert_error

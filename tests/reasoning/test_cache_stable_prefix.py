@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer
 
 from .helpers import good_result

@@ -4,12 +4,9 @@ next model call and saves nothing."""
 import pytest
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import (
-    cancel_reflection,
-    create_reflection,
-    retry_reflection,
-    run_reflection,
-)
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.lifecycle import cancel_reflection, retry_reflection
+from reflect.reflections.running import run_reflection
 from tests.factories import make_document
 from tests.stub_openai import answer
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from reflect.tasks import run_reflection as run_reflection_task
 from tests.stub_openai import answer
 

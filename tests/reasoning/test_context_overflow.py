@@ -4,7 +4,8 @@ failing, whatever shape the server gives the error."""
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.factories import make_document
 from tests.stub_openai import error
 

@@ -3,7 +3,7 @@
 import pytest
 
 from reflect.models import Collection, Document, Reflection
-from reflect.reflections import PRESETS, ReflectionError, create_reflection
+from reflect.reflections.asking import PRESETS, ReflectionError, create_reflection
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db

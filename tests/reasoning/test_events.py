@@ -6,7 +6,8 @@ import time
 import pytest
 
 from reflect.events import channel_for
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer
 
 from .helpers import good_result

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reflect.reflections import create_reflection, estimate_reflection, run_reflection
+from reflect.reflections.asking import create_reflection, estimate_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer
 
 from .helpers import good_result

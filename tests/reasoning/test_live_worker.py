@@ -4,7 +4,7 @@ commit, a transient error retried by the task, verified findings, one notificati
 import pytest
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection
+from reflect.reflections.asking import create_reflection
 from tests.stub_openai import answer, error
 from tests.workers import wait_for
 

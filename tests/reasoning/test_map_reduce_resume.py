@@ -4,7 +4,9 @@ after a failed part resumes without paying for the finished ones again."""
 import pytest
 
 from reflect.models import Reflection, ReflectionPart
-from reflect.reflections import RetryLater, create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.claims import RetryLater
+from reflect.reflections.running import run_reflection
 from tests.factories import make_document
 from tests.stub_openai import error
 

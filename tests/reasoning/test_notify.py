@@ -3,7 +3,9 @@
 import pytest
 
 from reflect.models import Notification
-from reflect.reflections import create_reflection, retry_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.lifecycle import retry_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer, error
 
 from .helpers import good_result

@@ -3,7 +3,8 @@
 import pytest
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 
 pytestmark = pytest.mark.django_db
 

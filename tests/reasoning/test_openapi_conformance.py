@@ -12,7 +12,8 @@ from referencing.jsonschema import DRAFT202012
 
 from reflect.reasoning.client import ModelClient
 from reflect.reasoning.prompt import SINGLE_INSTRUCTIONS, Prompt
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.shared import SHARED
 from tests.stub_openai import answer
 

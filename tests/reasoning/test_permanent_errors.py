@@ -4,7 +4,8 @@ no task retry, and the API key never in the message."""
 import pytest
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer, error
 
 from .conftest import API_KEY

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import create_reflection, reflection_as_json, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
+from reflect.reflections.shape import reflection_as_json
 from tests.factories import make_document
 from tests.stub_openai import answer
 

@@ -4,12 +4,9 @@ released between task attempts; Retry-After is honoured."""
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import (
-    RetryLater,
-    create_reflection,
-    retry_delay,
-    run_reflection,
-)
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.claims import RetryLater
+from reflect.reflections.running import retry_delay, run_reflection
 from reflect.tasks import run_reflection as run_reflection_task
 from tests.stub_openai import answer, error
 

@@ -3,7 +3,8 @@
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer
 
 from .helpers import good_result

@@ -6,7 +6,8 @@ import pytest
 
 from reflect.models import Reflection
 from reflect.reasoning.pricing import call_cost
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.stub_openai import answer, usage
 
 from .helpers import good_result

@@ -4,7 +4,8 @@ import pytest
 
 from reflect import documents
 from reflect.reasoning.offline import LABEL
-from reflect.reflections import PRESETS, create_reflection, run_reflection
+from reflect.reflections.asking import PRESETS, create_reflection
+from reflect.reflections.running import run_reflection
 
 from ..factories import make_user
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from reflect import liveness
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 from tests.factories import make_document
 from tests.reasoning.helpers import (
     MEETING_1,

@@ -3,10 +3,9 @@ redelivered one) are harmless: the claim is a conditional UPDATE, so one run doe
 
 import pytest
 
+from reflect.dispatch import RUN_REFLECTION, send
 from reflect.models import Notification, Reflection
-from reflect.queue_status import send
-from reflect.reflections import create_reflection
-from reflect.tasks import run_reflection
+from reflect.reflections.asking import create_reflection
 from tests.conftest import TEST_QUEUE
 from tests.factories import make_document
 from tests.reasoning.helpers import (
@@ -46,7 +45,7 @@ def test_three_messages_for_one_reflection_make_one_model_call(
     )
 
     for _ in range(3):
-        assert send(run_reflection, reflection.pk)
+        assert send(RUN_REFLECTION, reflection.pk)
 
     def finished():
         row = Reflection.objects.get(pk=reflection.pk)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from reflect.models import Notification, Reflection
-from reflect.reflections import create_reflection
+from reflect.reflections.asking import create_reflection
 from reflect.tasks import run_reflection as run_reflection_task
 from tests.factories import make_document
 from tests.reasoning.helpers import (

@@ -18,7 +18,7 @@ from celery import Celery
 from django.test import Client
 
 from reflect.models import Document, Notification, Reflection
-from reflect.reflections import create_reflection
+from reflect.reflections.asking import create_reflection
 from tests.conftest import TEST_QUEUE
 from tests.factories import make_document
 from tests.reasoning.helpers import (

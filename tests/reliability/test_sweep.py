@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reflect import liveness
 from reflect.models import Document, Notification, Reflection
-from reflect.reflections import retry_reflection
+from reflect.reflections.lifecycle import retry_reflection
 from reflect.sweeps import sweep_stale_work
 from tests.factories import make_document, make_reflection
 

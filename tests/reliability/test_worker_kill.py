@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from reflect.models import Notification, Reflection, ReflectionPart
-from reflect.reflections import create_reflection
+from reflect.reflections.asking import create_reflection
 from reflect.sweeps import sweep_stale_work
 from tests.factories import make_document
 from tests.reasoning.helpers import (

@@ -5,7 +5,8 @@ import pytest
 import time_machine
 
 from reflect.models import Notification, Reflection, Schedule
-from reflect.reflections import notify, run_reflection
+from reflect.notifications import notify
+from reflect.reflections.running import run_reflection
 from reflect.schedules import run_due_schedules
 from tests.reasoning.helpers import (
     MEETING_1,

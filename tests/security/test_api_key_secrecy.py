@@ -10,7 +10,8 @@ import pytest
 
 from reflect.models import Reflection
 from reflect.reasoning import client as model_client
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 
 from ..factories import make_document, make_user
 from ..stub_openai import StubOpenAI, error

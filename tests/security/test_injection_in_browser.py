@@ -10,7 +10,7 @@ import os
 import pytest
 
 from reflect.models import Reflection
-from reflect.reflections import create_reflection
+from reflect.reflections.asking import create_reflection
 
 from ..browser.conftest import CHROMIUM, browser, page, start_web  # noqa: F401 - fixtures
 from ..factories import make_document, make_user

@@ -5,7 +5,8 @@ forged END line, sits only inside its own delimiters in the user message."""
 import pytest
 
 from reflect.reasoning import client as model_client
-from reflect.reflections import create_reflection, run_reflection
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
 
 from ..factories import make_document, make_user
 from ..stub_openai import StubOpenAI, answer

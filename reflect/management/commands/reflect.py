@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reflect import reflections
 from reflect.models import Collection, Reflection
+from reflect.reflections import asking, claims, running, shape
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--preset",
             default="",
-            choices=["", *reflections.PRESETS],
+            choices=["", *asking.PRESETS],
             help="a preset question instead of --question",
         )
         parser.add_argument("--effort", choices=["low", "medium", "high"])
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                     f"{owner.username} has no collection named {options['collection']!r}"
                 )
         try:
-            reflection = reflections.create_reflection(
+            reflection = asking.create_reflection(
                 owner=owner,
                 question=options["question"],
                 preset=options["preset"],
@@ -66,11 +66,11 @@ class Command(BaseCommand):
                 provider=options["provider"],
                 enqueue=False,
             )
-        except reflections.ReflectionError as exc:
+        except asking.ReflectionError as exc:
             raise CommandError(str(exc)) from None
         self._run(reflection.pk)
         reflection.refresh_from_db()
-        data = reflections.reflection_as_json(reflection)
+        data = shape.reflection_as_json(reflection)
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         else:
@@ -89,12 +89,10 @@ class Command(BaseCommand):
         while True:
             final = retries >= settings.REFLECT_TASK_MAX_RETRIES
             try:
-                reflections.run_reflection(
-                    reflection_id=reflection_id, final_attempt=final
-                )
+                running.run_reflection(reflection_id=reflection_id, final_attempt=final)
                 return
-            except reflections.RetryLater as exc:
-                delay = reflections.retry_delay(
+            except claims.RetryLater as exc:
+                delay = running.retry_delay(
                     retries=retries, retry_after=exc.retry_after
                 )
                 self.stderr.write(f"{exc}; retrying in {delay:.0f} s")

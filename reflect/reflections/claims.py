@@ -1,0 +1,191 @@
+"""Claims: a worker takes a reflection with a conditional UPDATE, and every later write
+is conditional on still holding it, so a cancel or a takeover wins over a stale worker."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .. import liveness
+from ..models import Reflection
+from ..notifications import notify
+from ..reasoning import errors
+from ..reasoning.client import add_usage, empty_usage
+from ..reasoning.errors import ReasoningError
+from ..reasoning.pricing import call_cost
+from .live import publish
+
+
+class RetryLater(Exception):
+    """A transient failure: the claim was released, the caller should retry after a delay."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Stopped(Exception):
+    """The reflection was cancelled or taken over by another worker while this one ran."""
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def claim(reflection_id: int, worker: str) -> Reflection | None:
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.REFLECT_CLAIM_STALE_SECONDS)
+    claimable = Q(status=Reflection.Status.QUEUED) | Q(
+        status=Reflection.Status.RUNNING, heartbeat_at__lt=stale
+    )
+    dead = _dead_claim(reflection_id, now)
+    if dead is not None:
+        # A redelivered or re-sent task takes over from a worker that died mid-run.
+        claimable |= Q(status=Reflection.Status.RUNNING, claimed_by=dead)
+    claimed = Reflection.objects.filter(claimable, pk=reflection_id).update(
+        status=Reflection.Status.RUNNING,
+        claimed_by=worker,
+        claimed_at=now,
+        heartbeat_at=now,
+        started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
+        attempts=F("attempts") + 1,
+        phase="preparing",
+    )
+    if not claimed:
+        return None
+    return Reflection.objects.get(pk=reflection_id)
+
+
+def _dead_claim(reflection_id: int, now: datetime) -> str | None:
+    """Who holds this running reflection's claim, if that process is gone."""
+    grace = now - timedelta(seconds=settings.REFLECT_DEAD_WORKER_GRACE_SECONDS)
+    holder = (
+        Reflection.objects.filter(
+            pk=reflection_id, status=Reflection.Status.RUNNING, heartbeat_at__lt=grace
+        )
+        .values_list("claimed_by", flat=True)
+        .first()
+    )
+    if not holder or holder not in (liveness.dead_claims([holder]) or ()):
+        return None
+    return holder
+
+
+class ClaimedRun:
+    """One claimed execution of a reflection; every write is conditional on the claim."""
+
+    def __init__(self, reflection: Reflection, worker: str) -> None:
+        self.reflection = reflection
+        self.worker = worker
+        self.manifest = dict(reflection.manifest or {})
+        self.manifest.setdefault("calls", [])
+        self.manifest.setdefault("replans", 0)
+
+    # State ------------------------------------------------------------------------------------
+
+    def _mine(self) -> QuerySet[Reflection]:
+        return Reflection.objects.filter(
+            pk=self.reflection.pk,
+            status=Reflection.Status.RUNNING,
+            claimed_by=self.worker,
+        )
+
+    def progress(self, **fields: object) -> None:
+        """Save progress and the manifest, prove this worker alive; stop if cancelled."""
+        fields.update(manifest=self.manifest, heartbeat_at=timezone.now())
+        if not self._mine().update(**fields):
+            raise Stopped
+        for name, value in fields.items():
+            setattr(self.reflection, name, value)
+        publish(self.reflection)
+
+    def add_usage(self, model: str, usage: dict) -> None:
+        """Record a call's tokens and cost at once: paid for even if the run fails later."""
+        cost = call_cost(model, usage)
+        with transaction.atomic():
+            row = Reflection.objects.select_for_update().get(pk=self.reflection.pk)
+            row.usage = add_usage(row.usage or empty_usage(), usage)
+            row.cost_usd = (row.cost_usd or Decimal("0")) + (cost or Decimal("0"))
+            Reflection.objects.filter(pk=row.pk).update(
+                usage=row.usage, cost_usd=row.cost_usd
+            )
+        self.reflection.usage, self.reflection.cost_usd = row.usage, row.cost_usd
+        if cost is None and model not in self.manifest.setdefault(
+            "unpriced_models", []
+        ):
+            self.manifest["unpriced_models"].append(model)
+
+    # Endings ----------------------------------------------------------------------------------
+
+    def fail_or_release(
+        self, error: ReasoningError, *, final_attempt: bool
+    ) -> Reflection | None:
+        if not error.retryable:
+            return self.finish_failed(error)
+        if final_attempt:
+            attempts = self.reflection.attempts
+            return self.finish_failed(
+                ReasoningError(
+                    f"gave up after {attempts} attempt{'s' if attempts != 1 else ''}: {error.message}",
+                    kind=errors.RETRYABLE,
+                )
+            )
+        self.manifest["last_transient_error"] = error.message
+        # The server's wait, kept so the sweep does not re-send the retry before it is due.
+        self.manifest["retry_after"] = error.retry_after
+        released = self._mine().update(
+            status=Reflection.Status.QUEUED,
+            claimed_by="",
+            # When the claim was released: the sweep re-sends the retry if its message is lost.
+            heartbeat_at=timezone.now(),
+            phase="waiting to retry",
+            manifest=self.manifest,
+        )
+        if released:
+            self.reflection.refresh_from_db()
+            publish(self.reflection)
+            raise RetryLater(error.message, retry_after=error.retry_after)
+        return None
+
+    def finish_succeeded(self, result: dict) -> Reflection | None:
+        return self._finish(
+            status=Reflection.Status.SUCCEEDED, result=result, error="", error_kind=""
+        )
+
+    def finish_failed(self, error: ReasoningError) -> Reflection | None:
+        kind = (
+            error.kind
+            if error.kind in Reflection.ErrorKind.values
+            else Reflection.ErrorKind.INTERNAL
+        )
+        return self._finish(
+            status=Reflection.Status.FAILED,
+            result=None,
+            error=error.message,
+            error_kind=kind,
+        )
+
+    def _finish(self, **fields: object) -> Reflection | None:
+        with transaction.atomic():
+            finished = self._mine().update(
+                **fields,
+                manifest=self.manifest,
+                phase="",
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
+            if not finished:
+                return None
+            reflection = Reflection.objects.get(pk=self.reflection.pk)
+            notify(reflection=reflection)
+        publish(reflection)
+        return reflection
