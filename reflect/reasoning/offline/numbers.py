@@ -34,44 +34,17 @@ UNITS = {
 WORD_VALUES = {
     w: i
     for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
+        """
+        zero one two three four five six seven eight nine ten eleven twelve
+        thirteen fourteen fifteen sixteen seventeen eighteen nineteen
+        """.split()
     )
 } | {
     w: 10 * i
     for i, w in enumerate(
-        [
-            "_",
-            "_",
-            "twenty",
-            "thirty",
-            "forty",
-            "fifty",
-            "sixty",
-            "seventy",
-            "eighty",
-            "ninety",
-        ]
+        """
+        _ _ twenty thirty forty fifty sixty seventy eighty ninety
+        """.split()
     )
     if w != "_"
 }
@@ -102,56 +75,9 @@ QUANTITY_RE = re.compile(
 # Heads that are units of time or too vague to make two figures "the same quantity".
 VAGUE_HEADS = frozenset(
     lemma(w) or w
-    for w in [
-        "minute",
-        "minutes",
-        "hour",
-        "hours",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "second",
-        "seconds",
-        "time",
-        "times",
-        "page",
-        "pages",
-        "slide",
-        "slides",
-        "item",
-        "items",
-        "point",
-        "points",
-        "number",
-        "numbers",
-        "step",
-        "steps",
-        "line",
-        "lines",
-        "section",
-        "sections",
-        "amendment",
-        "amendments",
-        "paragraph",
-        "paragraphs",
-        "version",
-        "issue",
-        "issues",
-        "chapter",
-        "table",
-        "figure",
-        "note",
-        "notes",
-        "list",
-        "option",
-        "options",
-        "rule",
-    ]
+    for w in """
+    minute minutes hour hours day days week weeks month months year years second seconds time times page pages slide slides item items point points number numbers step steps line lines section sections amendment amendments paragraph paragraphs version issue issues chapter table figure note notes list option options rule
+    """.split()
 )
 WINDOW = 6  # tokens around the figure in which its head noun is looked for
 
@@ -193,20 +119,9 @@ def find_disagreeing_numbers(corpus: Corpus) -> list[Finding]:
 DIGIT_TRIGGER_RE = re.compile(r"[€$£]|(?<![\w.,:\[#/-])\d")
 UNIT_WORD_RE = re.compile(rf"\b(?:{_UNIT[:-2]})\b", re.IGNORECASE)
 UNIT_CUES = frozenset(
-    [
-        "euro",
-        "euros",
-        "eur",
-        "dollar",
-        "dollars",
-        "usd",
-        "pound",
-        "pounds",
-        "gbp",
-        "quid",
-        "percent",
-        "cent",
-    ]
+    """
+    euro euros eur dollar dollars usd pound pounds gbp quid percent cent
+    """.split()
 )
 LOOK_BACK = 80  # characters before a unit word in which its spoken number may start
 
