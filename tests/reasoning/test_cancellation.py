@@ -93,3 +93,33 @@ def test_finished_reflections_cannot_be_cancelled_but_can_be_retried(
     assert (
         Reflection.objects.get(pk=reflection.pk).status == Reflection.Status.SUCCEEDED
     )
+
+
+def test_a_reflection_cancelled_while_its_quotes_are_verified_ends_cancelled(
+    stub_openai, owner, meetings, monkeypatch
+):
+    """The final write is conditional on the claim: a cancel during verification wins, and
+    no result is saved and nobody is notified."""
+    from reflect.reflections import engine
+
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
+    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
+    verify = engine.citations.verify_result
+
+    def cancel_then_verify(result, sources):
+        cancel_reflection(reflection=Reflection.objects.get(pk=reflection.pk))
+        return verify(result, sources)
+
+    monkeypatch.setattr(engine.citations, "verify_result", cancel_then_verify)
+
+    assert run_reflection(reflection_id=reflection.pk) is None
+
+    reflection.refresh_from_db()
+    assert reflection.status == Reflection.Status.CANCELLED
+    assert reflection.result is None
+    assert not Notification.objects.filter(reflection=reflection).exists()

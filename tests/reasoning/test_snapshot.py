@@ -5,6 +5,7 @@ import pytest
 from reflect.models import Reflection
 from reflect.reflections.asking import create_reflection
 from reflect.reflections.running import run_reflection
+from tests.factories import make_document
 from tests.stub_openai import answer
 
 from .helpers import good_result
@@ -90,3 +91,31 @@ def test_no_document_left_fails_clearly(stub_openai, owner, meetings):
     assert finished.error_kind == "snapshot"
     assert finished.error == "none of the reflection's documents is still available"
     assert stub_openai.requests == []
+
+
+def test_a_snapshot_naming_another_persons_document_never_reads_it(
+    stub_openai, owner, stranger, meetings
+):
+    """Snapshots are loaded through the owner: an id that is not theirs reads as gone."""
+    secret = make_document(stranger, title="Payroll", text="Ana earns 1,000,000.")
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
+    Reflection.objects.filter(pk=reflection.pk).update(
+        snapshot=[
+            *reflection.snapshot,
+            {"id": secret.pk, "sha256": secret.sha256, "title": secret.title},
+        ]
+    )
+    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
+
+    finished = run_reflection(reflection_id=reflection.pk)
+
+    assert finished.status == Reflection.Status.SUCCEEDED
+    assert "1,000,000" not in stub_openai.requests[0].raw.decode()
+    assert {"id": secret.pk, "title": "Payroll"}.items() <= finished.manifest[
+        "left_out"
+    ][0].items()
