@@ -1,435 +1,25 @@
 """Check that every quote in a reflection result really occurs in its source document.
 
-The model's quotes are claims, not facts. A quote is located in three steps, cheapest
-first:
-
-1. exact: the stripped quote is a substring of the document text;
-2. normalised: both sides folded the same way (whitespace runs to one space and dropped
-   before , . ; : ! ?, casefold, curly quotes to straight, dashes to "-", "…" to "...",
-   zero-width characters and soft hyphens dropped, NFKC). A quote with "..." elisions
-   matches when each piece is found, in order, with at most ELISION_GAP characters
-   between consecutive pieces;
-3. approximate: a window of the folded text of about the quote's length with a
-   difflib similarity of at least APPROXIMATE_THRESHOLD *and* the same meaning-bearing
-   tokens (see `_meaning_tokens`). Candidate windows come from character n-grams of
-   the quote found with `str.find`, so the cost is a few scans of the text per quote,
-   never a slide over the whole document.
-
-Offsets are always in the original text: folding keeps a map from each folded character
-back to the original range it came from.
+The model's quotes are claims, not facts: each is located (see `quotes`) and the result
+annotated with what was found, so nobody trusts a quote that is not in the source.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
-from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import lru_cache
 
 from reflect import locators
 from reflect.reasoning.sources import SourceDocument
 
-MIN_QUOTE_CHARS = 3  # letters or digits after folding; shorter quotes prove nothing
-ELISION_GAP = 2000  # most characters allowed between two pieces of an elided quote
-APPROXIMATE_THRESHOLD = 0.9
-FUZZY_MIN_CHARS = 20  # below this one changed character is already >5%: no fuzzy match
-FUZZY_MAX_CHARS = 1000  # keeps SequenceMatcher (quadratic worst case) bounded
-FUZZY_CANDIDATES = 3  # windows scored per quote
-GRAM_HITS_CAP = 64  # an n-gram seen more often than this is too common to anchor on
-MIN_SHARED_PAIRS = 0.4  # share of the quote's adjacent word pairs a window must hold
-ELISION_STARTS_CAP = 1000  # occurrences of an elided quote's first piece worth trying
-
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_PUNCTUATION = str.maketrans(
-    {
-        **dict.fromkeys("‘’‚‛′", "'"),
-        **dict.fromkeys("“”„‟″", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        "\u2026": "...",
-        **dict.fromkeys(_ZERO_WIDTH),
-    }
+from .folding import SourceText
+from .quotes import (
+    MATCH_EXACT,
+    MATCH_NORMALISED,
+    MATCH_UNVERIFIED,
+    locate_in_source,
 )
-# Text outside these runs is printable ASCII and lone whitespace characters (not before
-# punctuation), which fold one character to one character, so it is copied in bulk; only
-# these runs are folded character by character.
-_SPECIAL = re.compile(r"(?P<tight>\s+(?=[,.;:!?]))|[^!-~]{2,}|[^\x00-\x7f]")
-# Whitespace before these is dropped: transcripts (AMI, ICSI) write "Okay , right ."
-# where a quote says "Okay, right."; the space never carries meaning.
-_TIGHT_PUNCTUATION = frozenset(",.;:!?")  # "..." too, as "…" folds to it
-_ASCII_SPACES = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", " "))
-_ELISION = re.compile(r"\s*[\[(]?\s*\.{3,}\s*[\])]?\s*")
-_WORD = re.compile(r"\w+(?:'\w+)*")
-_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
-
-MATCH_EXACT = "exact"
-MATCH_NORMALISED = "normalised"
-MATCH_APPROXIMATE = "approximate"
-MATCH_UNVERIFIED = "unverified"
-
-
-@dataclass(frozen=True)
-class QuoteMatch:
-    start: int  # character range in the original text
-    end: int
-    match: str  # "exact" | "normalised" | "approximate"
-    similarity: float  # 1.0 for exact and normalised
-
-
-class _Folded:
-    """Folded text plus a map from each folded character back to its original range.
-
-    The map is piecewise: a "linear" piece is a run copied one character for one
-    character (original offset = piece start + distance), any other piece is one folded
-    character that came from the original range [start, end).
-    """
-
-    def __init__(self, text: str):
-        self._source = text
-        self._norm_at = array("q")
-        self._orig_start = array("q")
-        self._orig_end = array("q")  # -1 marks a linear piece
-        self._parts: list[str] = []
-        self._length = 0
-        self._last_is_space = False
-        done = 0
-        for special in _SPECIAL.finditer(text):
-            begin, end = special.span()
-            if special.lastgroup == "tight":
-                self._copy(done, begin)  # "word ," folds to "word,"
-                done = end
-                continue
-            # A combining mark belongs with the character before it.
-            if begin > done and unicodedata.combining(text[begin]):
-                begin -= 1
-            self._copy(done, begin)
-            self._fold_run(begin, end)
-            done = end
-        self._copy(done, len(text))
-        self.text = "".join(self._parts)
-        del self._parts
-
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self._original(start)[0], self._original(end - 1)[1]
-
-    def _original(self, index: int) -> tuple[int, int]:
-        piece = bisect_right(self._norm_at, index) - 1
-        start, end = self._orig_start[piece], self._orig_end[piece]
-        if end < 0:
-            start += index - self._norm_at[piece]
-            end = start + 1
-        return start, end
-
-    def _copy(self, begin: int, end: int) -> None:
-        if begin >= end:
-            return
-        chunk = self._source[begin:end]
-        if chunk[0] in _TIGHT_PUNCTUATION:
-            self._drop_trailing_space()
-        self._parts.append(chunk.lower().translate(_ASCII_SPACES))
-        self._add_piece(begin, -1)
-        self._length += len(chunk)
-        self._last_is_space = chunk[-1].isspace()
-
-    def _fold_run(self, begin: int, end: int) -> None:
-        text = self._source
-        i = begin
-        while i < end:
-            j = i + 1
-            while j < end and unicodedata.combining(text[j]):
-                j += 1
-            unit = text[i:j]
-            folded = " " if unit.isspace() else _fold_unit(unit)
-            if folded[:1] in _TIGHT_PUNCTUATION:
-                self._drop_trailing_space()
-            for char in folded:
-                if char.isspace():
-                    if self._last_is_space:
-                        self._widen_last(j)
-                        continue
-                    char = " "
-                self._parts.append(char)
-                self._add_piece(i, j)
-                self._length += 1
-                self._last_is_space = char == " "
-            i = j
-
-    def _drop_trailing_space(self) -> None:
-        if not self._last_is_space:
-            return
-        self._length -= 1
-        self._parts[-1] = self._parts[-1][:-1]
-        if not self._parts[-1]:
-            self._parts.pop()
-        if self._norm_at[-1] == self._length:
-            for column in (self._norm_at, self._orig_start, self._orig_end):
-                column.pop()
-        self._last_is_space = False
-
-    def _add_piece(self, start: int, end: int) -> None:
-        self._norm_at.append(self._length)
-        self._orig_start.append(start)
-        self._orig_end.append(end)
-
-    def _widen_last(self, end: int) -> None:
-        """Let the last folded character (a space) cover original text up to `end`."""
-        last = self._length - 1
-        if self._orig_end[-1] < 0:  # the space closes a linear piece: split it off
-            start = self._orig_start[-1] + last - self._norm_at[-1]
-            self._norm_at.append(last)
-            self._orig_start.append(start)
-            self._orig_end.append(end)
-        else:
-            self._orig_end[-1] = end
-
-
-@lru_cache(maxsize=4096)
-def _fold_unit(unit: str) -> str:
-    folded = unicodedata.normalize("NFKC", unit.translate(_PUNCTUATION)).casefold()
-    return unicodedata.normalize("NFKC", folded)
-
-
-def _fold_quote(quote: str) -> str:
-    folded = _Folded(quote).text.strip()
-    # Models sometimes wrap a quote in quotation marks of their own.
-    if len(folded) > 2 and folded[0] == folded[-1] == '"' and '"' not in folded[1:-1]:
-        folded = folded[1:-1].strip()
-    return folded
-
-
-class _Source:
-    """A document's text, folded lazily and at most once."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._folded: _Folded | None = None
-
-    @property
-    def folded(self) -> _Folded:
-        if self._folded is None:
-            self._folded = _Folded(self.text)
-        return self._folded
-
-
-def locate_quote(quote: str, text: str) -> QuoteMatch | None:
-    """Find `quote` in `text`: exact, else normalised, else approximate, else None."""
-    return _locate(quote, _Source(text))
-
-
-def _locate(quote: str, source: _Source) -> QuoteMatch | None:
-    if not isinstance(quote, str):
-        return None
-    needle = _fold_quote(quote)
-    if sum(c.isalnum() for c in needle) < MIN_QUOTE_CHARS:
-        return None
-    stripped = quote.strip()
-    start = source.text.find(stripped)
-    if start != -1:
-        return QuoteMatch(start, start + len(stripped), MATCH_EXACT, 1.0)
-    folded = source.folded
-    span = _find_folded(needle, folded.text)
-    if span is None:
-        span = _find_elided(needle, folded.text)
-    if span is not None:
-        return QuoteMatch(*folded.original_span(*span), MATCH_NORMALISED, 1.0)
-    approximate = _find_approximate(needle, folded.text)
-    if approximate is not None:
-        start, end, similarity = approximate
-        return QuoteMatch(
-            *folded.original_span(start, end), MATCH_APPROXIMATE, round(similarity, 3)
-        )
-    return None
-
-
-def _find_folded(needle: str, haystack: str) -> tuple[int, int] | None:
-    start = haystack.find(needle)
-    return None if start == -1 else (start, start + len(needle))
-
-
-def _find_elided(needle: str, haystack: str) -> tuple[int, int] | None:
-    """Match "a ... b" when a and b occur in order, at most ELISION_GAP apart."""
-    if "..." not in needle:
-        return None
-    pieces = [piece for piece in _ELISION.split(needle) if piece]
-    if not pieces or any(
-        sum(c.isalnum() for c in piece) < MIN_QUOTE_CHARS for piece in pieces
-    ):
-        return None
-    first, rest = pieces[0], pieces[1:]
-    start = haystack.find(first)
-    for _ in range(ELISION_STARTS_CAP):
-        if start == -1:
-            return None
-        end = start + len(first)
-        for piece in rest:
-            found = haystack.find(piece, end, end + ELISION_GAP + len(piece))
-            if found == -1:
-                break
-            end = found + len(piece)
-        else:
-            return start, end
-        start = haystack.find(first, start + 1)
-    return None
-
-
-# Similar-looking text can say the opposite. An approximate match therefore also needs
-# the same numbers (digits or words), negations, quantifiers and modal verbs, in the
-# same order, as the quote: "will not" never matches "will", "25" never matches "12.50"
-# and "must" never matches "may", however high the similarity. Unverified is the safe
-# failure; a wrong "approximate" would put words in a speaker's mouth.
-_NEGATIONS = {
-    "not", "no", "nor", "never", "none", "nothing", "nobody", "nowhere", "neither",
-    "cannot", "without",
-}  # fmt: skip
-_NUMBER_WORDS = {
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-    "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty",
-    "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
-    "half", "quarter", "double", "twice", "first", "second", "third", "last",
-}  # fmt: skip
-_POLARITY_WORDS = {
-    "all", "every", "each", "some", "any", "most", "more", "less", "fewer", "least",
-    "always", "sometimes", "only", "before", "after", "above", "below", "higher",
-    "lower", "increase", "increased", "decrease", "decreased", "yes",
-    "can", "could", "will", "would", "shall", "should", "must", "may", "might",
-}  # fmt: skip
-_MEANING_WORDS = _NEGATIONS | _NUMBER_WORDS | _POLARITY_WORDS
-
-
-def _meaning_tokens(folded: str) -> list[str]:
-    tokens = [
-        word
-        for word in _WORD.findall(folded)
-        if word in _MEANING_WORDS or word.endswith("n't")
-    ]
-    return tokens + _NUMBER.findall(folded)
-
-
-def _find_approximate(needle: str, haystack: str) -> tuple[int, int, float] | None:
-    size = len(needle)
-    if not FUZZY_MIN_CHARS <= size <= FUZZY_MAX_CHARS:
-        return None
-    best: tuple[int, int, float] | None = None
-    for anchor in _anchors(needle, haystack):
-        found = _best_window(needle, haystack, anchor)
-        if found is not None and (best is None or found[2] > best[2]):
-            best = found
-    return best
-
-
-def _anchors(needle: str, haystack: str) -> list[int]:
-    """Likely start positions of `needle` in `haystack`, best supported first.
-
-    Overlapping n-grams spread over the quote are looked up with `str.find`; each hit
-    votes for the start it implies. A true approximate match keeps most n-grams intact,
-    so it collects several votes, while a fabricated sentence rarely collects any.
-    """
-    size = len(needle)
-    # Each n-gram costs one scan of the text; longer ones scan faster but break more
-    # easily, so they are used only where the quote has room for many of them.
-    gram = 8 if size < 60 else 12 if size < 200 else 16
-    count = min(10, max(1, 2 * (size - gram) // gram + 1))
-    step = (size - gram) / max(1, count - 1)
-    offsets = sorted({round(k * step) for k in range(count)})
-    bucket = max(8, size // 8)
-    votes: dict[int, list[tuple[int, int]]] = {}
-    for index, offset in enumerate(offsets):
-        piece = needle[offset : offset + gram]
-        hits = []
-        position = haystack.find(piece)
-        while position != -1 and len(hits) <= GRAM_HITS_CAP:
-            hits.append(position)
-            position = haystack.find(piece, position + 1)
-        if len(hits) > GRAM_HITS_CAP:
-            continue
-        for position in hits:
-            implied = position - offset
-            votes.setdefault(implied // bucket, []).append((implied, index))
-    needed = 1 if len(offsets) < 4 else 2
-    scored: list[tuple[int, int, int]] = []
-    for key in votes:
-        around = votes.get(key - 1, []) + votes[key] + votes.get(key + 1, [])
-        voters = len({index for _, index in around})
-        if voters >= needed:
-            implied = sorted(start for start, _ in around)
-            scored.append((voters, key, implied[len(implied) // 2]))
-    scored.sort(reverse=True)
-    anchors: list[tuple[int, int]] = []
-    for voters, key, implied in scored:
-        if voters * 2 < scored[0][0]:
-            break  # far fewer votes than the best candidate: not worth scoring
-        if all(abs(key - taken) > 2 for taken, _ in anchors):
-            anchors.append((key, implied))
-        if len(anchors) == FUZZY_CANDIDATES:
-            break
-    return [max(0, implied) for _, implied in anchors]
-
-
-def _best_window(
-    needle: str, haystack: str, anchor: int
-) -> tuple[int, int, float] | None:
-    """Score the window around `anchor` with difflib, aligning once.
-
-    The window is trimmed to what aligns with the quote and widened to whole words; its
-    similarity is difflib's ratio, 2 * matched / total length, over that final window.
-    """
-    size = len(needle)
-    slack = size // 10 + 8
-    low = max(0, anchor - slack)
-    window = haystack[low : anchor + size + slack]
-    if not _shares_word_pairs(needle, window):
-        return None
-    matcher = SequenceMatcher(None, window, needle, autojunk=False)
-    blocks = [block for block in matcher.get_matching_blocks() if block.size]
-    while blocks and blocks[0].size < 3:
-        blocks.pop(0)
-    while blocks and blocks[-1].size < 3:
-        blocks.pop()
-    if not blocks:
-        return None
-    start, end = _whole_words(
-        haystack, low + blocks[0].a, low + blocks[-1].a + blocks[-1].size
-    )
-    ratio = 2 * sum(block.size for block in blocks) / (size + end - start)
-    if ratio < APPROXIMATE_THRESHOLD:
-        return None
-    if _meaning_tokens(haystack[start:end]) != _meaning_tokens(needle):
-        return None
-    return start, end, ratio
-
-
-def _shares_word_pairs(needle: str, window: str) -> bool:
-    """Cheap screen before difflib: most adjacent word pairs of the quote must appear.
-
-    Rewording one word breaks at most two pairs, so a quote within reach of the
-    threshold keeps well over MIN_SHARED_PAIRS of them, whereas a sentence assembled
-    from the same words in another order keeps few. Texts without spaces (CJK) have no
-    pairs and skip the screen.
-    """
-    words = _WORD.findall(needle)
-    pairs = set(zip(words, words[1:], strict=False))
-    if len(pairs) < 4:
-        return True
-    found = _WORD.findall(window)
-    shared = pairs & set(zip(found, found[1:], strict=False))
-    return len(shared) >= MIN_SHARED_PAIRS * len(pairs)
-
-
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def locator_for(segments: list[dict], start: int, end: int) -> dict | None:
@@ -470,7 +60,7 @@ def verify_result(result: dict, documents: Mapping[int, SourceDocument]) -> dict
     verified = copy.deepcopy(result)
     if not isinstance(verified, dict):
         return verified
-    sources: dict[int, _Source] = {}
+    sources: dict[int, SourceText] = {}
     findings = verified.get("findings")
     for finding in findings if isinstance(findings, list) else []:
         if not isinstance(finding, dict):
@@ -486,7 +76,7 @@ def verify_result(result: dict, documents: Mapping[int, SourceDocument]) -> dict
 
 
 def _verify_evidence(
-    item: dict, documents: Mapping[int, SourceDocument], sources: dict[int, _Source]
+    item: dict, documents: Mapping[int, SourceDocument], sources: dict[int, SourceText]
 ) -> None:
     document_id = _document_id(item.get("document_id"))
     document = documents.get(document_id) if document_id is not None else None
@@ -503,8 +93,8 @@ def _verify_evidence(
     if document is None:
         return
     if document_id not in sources:
-        sources[document_id] = _Source(document.text or "")
-    found = _locate(item.get("quote"), sources[document_id])
+        sources[document_id] = SourceText(document.text or "")
+    found = locate_in_source(item.get("quote"), sources[document_id])
     if found is None:
         return
     item.update(

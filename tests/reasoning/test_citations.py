@@ -2,12 +2,8 @@
 
 import pytest
 
-from reflect.reasoning.citations import (
-    QuoteMatch,
-    locate_quote,
-    locator_for,
-    verify_result,
-)
+from reflect.reasoning.citations import locator_for, verify_result
+from reflect.reasoning.quotes import QuoteMatch, locate_quote
 from reflect.reasoning.sources import SourceDocument
 
 REPORT = (
