@@ -181,23 +181,78 @@ class Run(ClaimedRun):
         self.add_usage(model, reply.usage)
         return reply.data
 
+    def saved_part(self, key: str) -> ReflectionPart | None:
+        return ReflectionPart.objects.filter(
+            reflection=self.reflection, key=key
+        ).first()
+
+    def saved_call(
+        self,
+        *,
+        step: str,
+        index: int,
+        key: str,
+        model: str,
+        prompt: prompts.Prompt,
+        cache_key: str,
+        slices: list[dict],
+    ) -> dict:
+        """A model call whose answer is saved before it is used: a run resumed after its
+        worker died reuses the answer instead of paying for it again."""
+        done = self.saved_part(key)
+        if done is not None:
+            self.manifest["calls"].append(
+                {
+                    "step": step,
+                    "index": index,
+                    "model": done.model,
+                    "documents": slices,
+                    "reused": True,
+                }
+            )
+            return done.result
+        result = self.call(
+            step=step,
+            index=index,
+            model=model,
+            prompt=prompt,
+            cache_key=cache_key,
+            slices=slices,
+        )
+        ReflectionPart.objects.get_or_create(
+            reflection=self.reflection,
+            key=key,
+            defaults={
+                "index": index,
+                "slices": slices,
+                "result": result,
+                "usage": self.manifest["calls"][-1]["usage"],
+                "model": model,
+            },
+        )
+        return result
+
     def single(self, plan: planning.Plan, by_id: dict[int, SourceDocument]) -> dict:
         self.progress(phase="part 1 of 1", parts_done=0, parts_total=1)
         documents = list(by_id.values())
         prompt = prompts.Prompt(
             prompts.SINGLE_INSTRUCTIONS, planning.render_corpus(documents), self.asked
         )
-        key = prompts.cache_key(
-            [d.sha256 for d in documents],
-            model=self.reflection.model,
-            schema_version=SCHEMA_VERSION,
-        )
-        result = self.call(
+        fingerprints = [d.sha256 for d in documents]
+        result = self.saved_call(
             step="single",
             index=1,
+            key=_part_key(
+                ["single", *fingerprints],
+                model=self.reflection.model,
+                effort=self.reflection.effort,
+                question=self.asked,
+            ),
             model=self.reflection.model,
             prompt=prompt,
-            cache_key=key,
+            cache_key=prompts.cache_key(
+                fingerprints, model=self.reflection.model, schema_version=SCHEMA_VERSION
+            ),
             slices=self.manifest["plan"][0],
         )
         self.progress(parts_done=1)
@@ -209,7 +264,7 @@ class Run(ClaimedRun):
             self.reflection.model,
             self.reflection.map_model or self.reflection.model,
         )
-        notes = []
+        notes, keys = [], []
         for number, batch in enumerate(plan.batches, 1):
             fingerprints = [
                 f"{by_id[p.document_id].sha256}:{p.start}:{p.end}" for p in batch
@@ -220,52 +275,27 @@ class Run(ClaimedRun):
                 effort=self.reflection.effort,
                 question=self.asked,
             )
-            slices = self.manifest["plan"][number - 1]
-            done = ReflectionPart.objects.filter(
-                reflection=self.reflection, key=key
-            ).first()
-            if done is not None:
-                self.manifest["calls"].append(
-                    {
-                        "step": "map",
-                        "index": number,
-                        "model": done.model,
-                        "documents": slices,
-                        "reused": True,
-                    }
+            if self.saved_part(key) is None:
+                self.progress(
+                    phase=f"part {number} of {total}",
+                    parts_done=number - 1,
+                    parts_total=total,
                 )
-                notes.append(done.result)
-                continue
-            self.progress(
-                phase=f"part {number} of {total}",
-                parts_done=number - 1,
-                parts_total=total,
-            )
-            prompt = prompts.Prompt(
-                prompts.MAP_INSTRUCTIONS,
-                planning.render_batch(batch, by_id),
-                self.asked,
-            )
-            result = self.call(
+            keys.append(key)
+            result = self.saved_call(
                 step="map",
                 index=number,
+                key=key,
                 model=map_model,
-                prompt=prompt,
+                prompt=prompts.Prompt(
+                    prompts.MAP_INSTRUCTIONS,
+                    planning.render_batch(batch, by_id),
+                    self.asked,
+                ),
                 cache_key=prompts.cache_key(
                     fingerprints, model=map_model, schema_version=SCHEMA_VERSION
                 ),
-                slices=slices,
-            )
-            ReflectionPart.objects.get_or_create(
-                reflection=self.reflection,
-                key=key,
-                defaults={
-                    "index": number,
-                    "slices": slices,
-                    "result": result,
-                    "usage": self.manifest["calls"][-1]["usage"],
-                    "model": map_model,
-                },
+                slices=self.manifest["plan"][number - 1],
             )
             notes.append(result)
         self.progress(phase="synthesising", parts_done=total, parts_total=total)
@@ -273,9 +303,15 @@ class Run(ClaimedRun):
             prompts.REDUCE_INSTRUCTIONS, prompts.render_candidates(notes), self.asked
         )
         try:
-            return self.call(
+            return self.saved_call(
                 step="reduce",
                 index=total + 1,
+                key=_part_key(
+                    ["reduce", *keys],
+                    model=model,
+                    effort=self.reflection.effort,
+                    question=self.asked,
+                ),
                 model=model,
                 prompt=prompt,
                 cache_key="",

@@ -1,7 +1,10 @@
 """A corpus larger than the context is read in parts; finished parts are kept, so a retry
 after a failed part resumes without paying for the finished ones again."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from reflect.models import Reflection, ReflectionPart
 from reflect.reflections.asking import create_reflection
@@ -72,7 +75,8 @@ def test_resumes_after_a_failed_part_without_repeating_finished_parts(
     assert {b["model"] for b in maps} == {"gpt-5.6-mini"}
     assert bodies[-1]["model"] == "gpt-5.6"
     assert finished.parts_done == finished.parts_total == parts
-    assert ReflectionPart.objects.filter(reflection=reflection).count() == parts
+    # Every map part and the reduce answer are kept.
+    assert ReflectionPart.objects.filter(reflection=reflection).count() == parts + 1
     reused = [c for c in finished.manifest["calls"] if c.get("reused")]
     assert [c["index"] for c in reused] == [1]
     # Usage counts every billed call once: parts, the reduce call (the failed call billed nothing).
@@ -134,3 +138,55 @@ def test_a_segment_longer_than_a_call_is_cut_at_line_breaks_and_noted(
     assert len(slices) >= 2 and all(s["cut_inside_segment"] for s in slices)
     assert "alone is longer than a call can carry" in finished.manifest["notes"][0]
     assert "".join(text[s["chars"][0] : s["chars"][1]] for s in slices) == text
+
+
+class WorkerDied(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, no handler catches it."""
+
+
+@pytest.mark.parametrize("corpus", ["single", "map_reduce"])
+def test_an_answer_is_never_paid_twice_when_the_worker_dies_after_it_arrived(
+    stub_openai, settings, owner, monkeypatch, corpus
+):
+    """The single or reduce answer is saved before it is used; the run resumed after the
+    worker died reuses it, so the model is asked once per call in all."""
+    from reflect.reflections import engine
+
+    if corpus == "map_reduce":
+        settings.REFLECT_OUTPUT_RESERVE_TOKENS = 2_000
+        settings.REFLECT_CONTEXT_TOKENS = 2_000 + 900 + 2_600
+    documents = [
+        make_document(
+            owner, title=f"Meeting {n}", text=long_transcript(f"meeting {n}", 80)
+        )
+        for n in range(3)
+    ]
+    reflection = create_reflection(
+        owner=owner,
+        preset="dropped_actions",
+        document_ids=[d.pk for d in documents],
+        enqueue=False,
+    )
+    assert reflection.estimate["mode"] == corpus
+    stub_openai.default = cited_answer(documents)
+    verify = engine.citations.verify_result
+
+    def die(result, sources):
+        raise WorkerDied
+
+    monkeypatch.setattr(engine.citations, "verify_result", die)
+    with pytest.raises(WorkerDied):
+        run_reflection(reflection_id=reflection.pk, worker="host:1:killed")
+    asked = len(stub_openai.requests)
+    # The dead worker's claim is taken over (its key is gone and its heartbeat is old).
+    Reflection.objects.filter(pk=reflection.pk).update(
+        heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    monkeypatch.setattr(engine.citations, "verify_result", verify)
+
+    finished = run_reflection(reflection_id=reflection.pk)
+
+    assert finished.status == Reflection.Status.SUCCEEDED, finished.error
+    assert len(stub_openai.requests) == asked
+    assert asked == reflection.estimate["calls"]
+    assert finished.manifest["calls"][-1]["reused"] is True
