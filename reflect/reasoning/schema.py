@@ -11,6 +11,9 @@ Verification (ours, reflect.reasoning.citations) later adds to each evidence ite
 finding "supported" (at least one quote found, approximately or better).
 """
 
+import hashlib
+import json
+
 FINDING_KINDS = [
     "blind_spot",
     "contradiction",
@@ -63,3 +66,8 @@ RESULT_SCHEMA = {
     "required": ["summary", "findings", "follow_up_questions"],
     "additionalProperties": False,
 }
+
+# Part of every cache fingerprint: results asked for under another schema are not reused.
+SCHEMA_VERSION = hashlib.sha256(
+    json.dumps(RESULT_SCHEMA, sort_keys=True).encode()
+).hexdigest()[:12]

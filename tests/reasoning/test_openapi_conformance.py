@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from reflect.reasoning.client import ModelClient
+from reflect.reasoning import request_bodies
 from reflect.reasoning.prompt import SINGLE_INSTRUCTIONS, Prompt
 from reflect.reflections.asking import create_reflection
 from reflect.reflections.running import run_reflection
@@ -120,17 +120,14 @@ def test_responses_request_sent_validates_against_spec(
 
 
 @pytest.mark.parametrize("style", ["chat", "responses"])
-def test_plain_json_fallback_request_validates(spec_validator, style, settings):
-    client = ModelClient(
-        api_key="sk-x",
-        base_url="http://127.0.0.1:9/v1",
-        style=style,
-        profile="openai",
-        timeout=1,
-        max_retries=0,
+def test_plain_json_fallback_request_validates(spec_validator, style):
+    build = (
+        request_bodies.chat_request
+        if style == "chat"
+        else request_bodies.responses_request
     )
-    build = client.chat_request if style == "chat" else client.responses_request
     body = build(
+        profile=request_bodies.PROFILES["openai"],
         model="gpt-5.5",
         effort="medium",
         prompt=Prompt(SINGLE_INSTRUCTIONS, "corpus", "q?"),
