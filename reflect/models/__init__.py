@@ -1,18 +1,22 @@
 from .api_tokens import ApiToken
 from .collections import Collection
+from .deliveries import Delivery
 from .documents import Document
 from .notifications import Notification
 from .reflections import Reflection, ReflectionPart
 from .schedules import Schedule
+from .unsent_messages import UnsentMessage
 from .users import User
 
 __all__ = [
     "ApiToken",
     "Collection",
+    "Delivery",
     "Document",
     "Notification",
     "Reflection",
     "ReflectionPart",
     "Schedule",
+    "UnsentMessage",
     "User",
 ]
