@@ -7,6 +7,11 @@ Two kinds of key:
   worker killed mid-run stops refreshing it, so the sweep can tell a dead claim from a long
   model call without waiting for the task's time limits.
 
+A claim key alone is not trusted to mean "dead": a key can vanish under a live process
+(eviction, FLUSHDB, a partition). So the refresher also moves the reflection's database
+heartbeat on, and a claim is taken over only when its key is gone *and* that heartbeat is
+stale: a second opinion from the database.
+
 Keys expire REFLECT_LIVENESS_TTL_SECONDS after the last refresh. A Redis restarted without
 persistence has lost every key, so nothing is judged dead until Redis has been up for a TTL
 (the refreshers have put them back by then).
@@ -18,12 +23,16 @@ import logging
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager, suppress
 
 import redis
 from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
 
 from . import events
+from .models import Reflection
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "reflect:worker:"
@@ -102,12 +111,36 @@ class _ClaimRefresher:
     def run(self) -> None:
         pid = os.getpid()
         stop = threading.Event()
+        touched = 0.0
         while self.pid == pid:
             stop.wait(_interval())
             with self.lock:
                 names = list(self.names)
             for name in names:
                 _set(name)
+            # A third of the grace: a live claim's heartbeat never looks stale to the sweep.
+            if names and time.monotonic() - touched >= _db_interval():
+                touched = time.monotonic()
+                _touch(names)
+
+
+def _db_interval() -> float:
+    return max(_interval(), settings.REFLECT_DEAD_WORKER_GRACE_SECONDS / 3)
+
+
+def _touch(names: list[str]) -> None:
+    """Move the database heartbeat of the reflections these claims hold to now."""
+    close_old_connections()
+    try:
+        Reflection.objects.filter(
+            status=Reflection.Status.RUNNING, claimed_by__in=names
+        ).update(heartbeat_at=timezone.now())
+    except DatabaseError as error:
+        # Only the second opinion is lost: the key is still refreshed.
+        logger.warning("database heartbeat for %s failed: %s", names, error)
+    finally:
+        # This thread sleeps between touches; an idle connection should not outlive them.
+        connection.close()
 
 
 def _set(name: str) -> None:
