@@ -322,7 +322,25 @@ REFLECT_BASE_URL = env_str("REFLECT_BASE_URL", "http://127.0.0.1:8000").rstrip("
 # an operator allows them (a self-hosted team posting to its own chat server, or tests).
 REFLECT_WEBHOOK_ALLOW_PRIVATE = env_bool("REFLECT_WEBHOOK_ALLOW_PRIVATE", False)
 REFLECT_WEBHOOK_TIMEOUT = env_float("REFLECT_WEBHOOK_TIMEOUT", 10.0)
-REFLECT_WEBHOOK_MAX_RETRIES = env_int("REFLECT_WEBHOOK_MAX_RETRIES", 5)
+# The outbox (reflect.deliveries): an email or webhook is tried this many times in all,
+# 10 s, 20 s, 40 s ... apart (capped), then shown as failed on the settings page.
+REFLECT_DELIVERY_MAX_ATTEMPTS = env_int("REFLECT_DELIVERY_MAX_ATTEMPTS", 6)
+REFLECT_DELIVERY_BACKOFF_SECONDS = env_float("REFLECT_DELIVERY_BACKOFF_SECONDS", 10.0)
+REFLECT_DELIVERY_BACKOFF_MAX_SECONDS = env_float(
+    "REFLECT_DELIVERY_BACKOFF_MAX_SECONDS", 600.0
+)
+# A sender's claim on a delivery outlives the send task's 120 s limit, so a live sender is
+# never doubled; a dead one's claim expires after it.
+REFLECT_DELIVERY_LEASE_SECONDS = 150
+# A delivery still pending this long after it was due lost its message: the sweep resends.
+REFLECT_DELIVERY_RESEND_AFTER_SECONDS = env_int(
+    "REFLECT_DELIVERY_RESEND_AFTER_SECONDS", 60
+)
+if REFLECT_DELIVERY_MAX_ATTEMPTS < 1 or REFLECT_DELIVERY_BACKOFF_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "REFLECT_DELIVERY_MAX_ATTEMPTS must be at least 1 and "
+        "REFLECT_DELIVERY_BACKOFF_SECONDS at least 0"
+    )
 
 # --- Periodic work (Celery beat) ---------------------------------------------------------------
 REFLECT_SWEEP_INTERVAL_SECONDS = env_int("REFLECT_SWEEP_INTERVAL_SECONDS", 30)
@@ -336,6 +354,16 @@ REFLECT_MAINTENANCE_QUEUE = (
     env_str("REFLECT_MAINTENANCE_QUEUE", "")
     or f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance"
 )
+# Work by latency class: extraction and deliveries are short and a person waits on them,
+# so they have their own queue and worker slots and never wait behind long reflections.
+REFLECT_INTERACTIVE_QUEUE = (
+    env_str("REFLECT_INTERACTIVE_QUEUE", "")
+    or f"{CELERY_TASK_DEFAULT_QUEUE}.interactive"
+)
+CELERY_TASK_ROUTES = {
+    "reflect.tasks.extract_document": {"queue": REFLECT_INTERACTIVE_QUEUE},
+    "reflect.tasks.send_delivery": {"queue": REFLECT_INTERACTIVE_QUEUE},
+}
 CELERY_BEAT_SCHEDULE = {
     # Requeues or fails work whose worker died or whose queue message was lost.
     "sweep-stale-work": {

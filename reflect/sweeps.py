@@ -9,7 +9,11 @@ any number of times, because every change is a conditional UPDATE on the state i
   message was lost, e.g. Redis restarted without persistence). A duplicate message is harmless:
   the claim is conditional, so the second delivery finds nothing to do;
 - a document still pending or extracting is sent again on the same terms, and fails after
-  REFLECT_EXTRACTION_GIVE_UP_SECONDS.
+  REFLECT_EXTRACTION_GIVE_UP_SECONDS;
+- messages that could not be published while Redis was down are published first, so work
+  saved during an outage starts within one sweep interval of Redis coming back;
+- an owed email or webhook still pending REFLECT_DELIVERY_RESEND_AFTER_SECONDS after it was
+  due is sent again (the outbox, `reflect.deliveries`).
 Re-sending is limited to once per REFLECT_REQUEUE_AFTER_SECONDS per row by a key in Redis, so
 a long outage of the workers does not pile up duplicates.
 """
@@ -26,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import dispatch, events, liveness
+from . import deliveries, dispatch, events, liveness
 from .celery import app
 from .documents import document_event
 from .models import Document, Reflection
@@ -44,14 +48,18 @@ class SweepReport:
     resent: list[int] = field(default_factory=list)
     documents_resent: list[int] = field(default_factory=list)
     documents_failed: list[int] = field(default_factory=list)
+    deliveries_resent: list[int] = field(default_factory=list)
+    unsent_sent: int = 0
 
 
 def sweep_stale_work() -> SweepReport:
     """Release dead claims and re-send lost messages; returns what it did (for logs and tests)."""
     report = SweepReport()
+    report.unsent_sent = dispatch.resend_unsent()
     _release_dead_claims(report)
     _resend_queued(report)
     _sweep_documents(report)
+    report.deliveries_resent = deliveries.resend_owed(first_resend=_first_resend)
     if any(vars(report).values()):
         log.info("sweep: %s", report)
     return report

@@ -4,13 +4,11 @@ Services never import this module: they start a task by its name (`reflect.dispa
 """
 
 import logging
-import random
 
 from celery import shared_task
 from django.conf import settings
 
-from . import documents, inbox, notifications, schedules, sweeps, webhooks
-from .models import Notification
+from . import deliveries, documents, inbox, schedules, sweeps
 from .reflections import claims, running
 
 logger = logging.getLogger(__name__)
@@ -25,42 +23,13 @@ def extract_document(document_id: int) -> None:
     documents.extract_document(document_id=document_id)
 
 
-def _notification(notification_id: int) -> Notification | None:
-    return (
-        Notification.objects.select_related("user", "reflection")
-        .filter(pk=notification_id)
-        .first()
-    )
-
-
-@shared_task(acks_late=True, time_limit=120)
-def send_notification_email(notification_id: int) -> None:
-    notification = _notification(notification_id)
-    if notification:
-        notifications.send_email(notification=notification)
-
-
-@shared_task(
-    acks_late=True,
-    time_limit=120,
-    max_retries=settings.REFLECT_WEBHOOK_MAX_RETRIES,
-)
-def send_notification_webhook(notification_id: int) -> None:
-    notification = _notification(notification_id)
-    if notification is None:
-        return
-    try:
-        notifications.send_webhook(notification=notification)
-    except webhooks.WebhookRefused as error:
-        logger.warning(
-            "webhook for notification %s refused: %s", notification_id, error
-        )
-    except webhooks.WebhookFailed as error:
-        # 10 s, 20 s, 40 s ... with jitter, so a receiver that is down briefly still gets it.
-        countdown = min(
-            600, 10 * 2**send_notification_webhook.request.retries
-        ) * random.uniform(0.8, 1.2)
-        raise send_notification_webhook.retry(exc=error, countdown=countdown) from error
+@shared_task(bind=True, acks_late=True, time_limit=120, max_retries=None)
+def send_delivery(self, delivery_id: int) -> None:
+    """Send one owed email or webhook; the row keeps the attempts, so retries are unbounded
+    here and bounded by REFLECT_DELIVERY_MAX_ATTEMPTS there."""
+    outcome = deliveries.deliver(delivery_id=delivery_id)
+    if outcome is not None and outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
 
 
 @shared_task(

@@ -53,7 +53,7 @@ def check_destination(url: str, *, allow_private: bool) -> None:
             )
 
 
-def post(*, url: str, secret: str, payload: dict) -> int:
+def post(*, url: str, secret: str, payload: dict, delivery_id: str = "") -> int:
     check_destination(url, allow_private=settings.REFLECT_WEBHOOK_ALLOW_PRIVATE)
     body = json.dumps(payload, sort_keys=True).encode()
     timestamp = str(int(time.time()))
@@ -66,6 +66,8 @@ def post(*, url: str, secret: str, payload: dict) -> int:
             "User-Agent": "Reflect-Webhook/1",
             "X-Reflect-Timestamp": timestamp,
             "X-Reflect-Signature": signature(secret, timestamp, body),
+            # The same on every attempt of one delivery: receivers drop duplicates by it.
+            "X-Reflect-Delivery": delivery_id,
         },
     )
     try:

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from reflect.celery import app as celery_app
 
@@ -15,6 +16,10 @@ SHARED_CORPUS = SHARED / "corpus"
 # same Redis never take each other's tasks.
 TEST_QUEUE = f"reflect-test-{os.getpid()}"
 celery_app.conf.task_default_queue = TEST_QUEUE
+# Interactive work (extraction, deliveries) goes to this run's own interactive queue.
+celery_app.conf.task_routes = {
+    name: {"queue": f"{TEST_QUEUE}.interactive"} for name in settings.CELERY_TASK_ROUTES
+}
 
 
 @pytest.fixture(scope="session")
@@ -48,24 +53,26 @@ def redis_client():
 
 @pytest.fixture
 def queued_tasks(redis_client):
-    """Names of the tasks waiting on this run's queue, oldest first; the queue is emptied
-    before the test so only its own tasks show."""
+    """(task name, args) waiting on this run's queues, oldest first, the reflections' queue
+    before the interactive one; both are emptied before the test so only its own show."""
+    import base64
     import json
 
-    redis_client.delete(TEST_QUEUE)
+    queues = (TEST_QUEUE, f"{TEST_QUEUE}.interactive")
+    redis_client.delete(*queues)
 
     def read() -> list[tuple[str, list]]:
-        messages = [json.loads(m) for m in redis_client.lrange(TEST_QUEUE, 0, -1)]
-        return [
-            (
-                m["headers"]["task"],
-                json.loads(__import__("base64").b64decode(m["body"]))[0],
-            )
-            for m in reversed(messages)
-        ]
+        found = []
+        for queue in queues:
+            messages = [json.loads(m) for m in redis_client.lrange(queue, 0, -1)]
+            found += [
+                (m["headers"]["task"], json.loads(base64.b64decode(m["body"]))[0])
+                for m in reversed(messages)
+            ]
+        return found
 
     yield read
-    redis_client.delete(TEST_QUEUE)
+    redis_client.delete(*queues)
 
 
 @pytest.fixture
@@ -77,16 +84,19 @@ def start_worker(tmp_path, session_media_root, redis_client):
     overrides the worker's environment (for example OPENAI_BASE_URL of a stub server).
     Workers are stopped after the test; `.kill()` SIGKILLs one mid-task.
     """
-    redis_client.delete(TEST_QUEUE)
+    redis_client.delete(TEST_QUEUE, f"{TEST_QUEUE}.interactive")
     workers: list[Worker] = []
 
-    def start(env: dict | None = None, concurrency: int = 1) -> Worker:
+    def start(
+        env: dict | None = None, concurrency: int = 1, queues: tuple[str, ...] = ()
+    ) -> Worker:
         worker = Worker(
             queue=TEST_QUEUE,
             media_root=session_media_root,
             log_path=tmp_path / f"worker-{len(workers)}.log",
             env=env,
             concurrency=concurrency,
+            **({"queues": queues} if queues else {}),
         )
         workers.append(worker)
         return worker.start()
@@ -94,7 +104,7 @@ def start_worker(tmp_path, session_media_root, redis_client):
     yield start
     for worker in workers:
         worker.stop()
-    redis_client.delete(TEST_QUEUE)
+    redis_client.delete(TEST_QUEUE, f"{TEST_QUEUE}.interactive")
 
 
 @pytest.fixture

@@ -59,8 +59,11 @@ class Worker:
         env: dict | None = None,
         concurrency: int = 1,
         extra_args: tuple[str, ...] = (),
+        queues: tuple[str, ...] = ("", ".maintenance", ".interactive"),
     ):
         self.queue = queue
+        # Suffixes of this run's queue to consume: every latency class unless told.
+        self.queues = ",".join(f"{queue}{suffix}" for suffix in queues)
         self.extra_args = tuple(
             extra_args
         )  # e.g. ("-B", "--schedule", path): beat inside
@@ -81,7 +84,7 @@ class Worker:
                 "reflect",
                 "worker",
                 "-Q",
-                f"{self.queue},{self.queue}.maintenance",
+                self.queues,
                 "--pool=prefork",
                 f"--concurrency={self.concurrency}",
                 "--loglevel=INFO",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .. import deliveries
 from ..forms import NotificationSettingsForm, SignupForm
 from ..models.users import new_webhook_secret
 
@@ -24,7 +25,11 @@ def account_settings(request):
         form.save()
         messages.success(request, "Saved.")
         return redirect("account-settings")
-    return render(request, "registration/settings.html", {"form": form})
+    return render(
+        request,
+        "registration/settings.html",
+        {"form": form, "deliveries": deliveries.recent(user=request.user)},
+    )
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Finishing a reflection notifies its owner once, and queues email/webhook delivery."""
+"""Finishing a reflection notifies its owner once, and owes the email/webhook delivery."""
 
 import pytest
 
@@ -13,7 +13,7 @@ from .helpers import good_result
 pytestmark = pytest.mark.django_db
 
 
-def test_success_notifies_and_queues_the_email_after_commit(
+def test_success_notifies_and_owes_the_email_sent_after_commit(
     stub_openai, owner, meetings, queued_tasks, django_capture_on_commit_callbacks
 ):
     owner.email, owner.notify_by_email = "owner@example.com", True
@@ -36,9 +36,9 @@ def test_success_notifies_and_queues_the_email_after_commit(
         == "Reflection ready: What are the biggest risks, and whose job is each?"
     )
     assert not notification.is_read
-    assert queued_tasks() == [
-        ("reflect.tasks.send_notification_email", [notification.pk])
-    ]
+    delivery = notification.deliveries.get()
+    assert delivery.channel == "email" and delivery.status == "pending"
+    assert queued_tasks() == [("reflect.tasks.send_delivery", [delivery.pk])]
 
 
 def test_a_retried_reflection_keeps_one_notification_with_the_latest_outcome(

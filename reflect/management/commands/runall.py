@@ -56,6 +56,24 @@ class Command(BaseCommand):
             ),
             env,
         )
+        # Extraction and deliveries on their own slots: an upload never waits behind the
+        # long reflections (see REFLECT_INTERACTIVE_QUEUE).
+        supervisor.spawn(
+            "interactive",
+            devstack.python_module(
+                "celery",
+                "-A",
+                "reflect",
+                "worker",
+                "-Q",
+                settings.REFLECT_INTERACTIVE_QUEUE,
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "-n",
+                "interactive@%h",
+            ),
+            env,
+        )
         # Beat with its own one-slot worker for the periodic tasks (see REFLECT_MAINTENANCE_QUEUE).
         supervisor.spawn(
             "scheduler",
