@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
+from ..reasoning.schema import CheckedResult
 from ..reflections.asking import MAX_QUESTION_CHARS, PRESETS
 
 MAX_ID = 2**63 - 1
@@ -157,25 +158,6 @@ class EstimateOut(Schema):
     estimate: dict[str, Any]
 
 
-class EvidenceOut(Schema):
-    document_id: int | None
-    document_title: str | None
-    quote: str
-    verified: bool
-    match: str
-    locator: Any = None
-
-
-class FindingOut(Schema):
-    title: str
-    kind: str
-    confidence: str
-    observation: str
-    why_it_matters: str
-    supported: bool
-    evidence: list[EvidenceOut]
-
-
 class ReflectionSummaryOut(Schema):
     id: int
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -197,7 +179,7 @@ class ReflectionSummaryOut(Schema):
         return reverse("api:reflection", args=[pk])
 
 
-class ReflectionOut(ReflectionSummaryOut):
+class ReflectionOut(ReflectionSummaryOut, CheckedResult):
     """The result as `manage.py reflect --json` prints it, with the run's progress."""
 
     phase: str
@@ -205,9 +187,6 @@ class ReflectionOut(ReflectionSummaryOut):
     parts_total: int
     document_ids: list[int]
     started_at: datetime | None
-    summary: str
-    findings: list[FindingOut]
-    follow_up_questions: list[str]
     manifest: dict[str, Any]
     estimate: dict[str, Any]
     usage: dict[str, int]

@@ -20,6 +20,7 @@ from .quotes import (
     MATCH_UNVERIFIED,
     locate_in_source,
 )
+from .schema import as_document_id
 
 
 def locator_for(segments: list[dict], start: int, end: int) -> dict | None:
@@ -78,7 +79,7 @@ def verify_result(result: dict, documents: Mapping[int, SourceDocument]) -> dict
 def _verify_evidence(
     item: dict, documents: Mapping[int, SourceDocument], sources: dict[int, SourceText]
 ) -> None:
-    document_id = _document_id(item.get("document_id"))
+    document_id = as_document_id(item.get("document_id"))
     document = documents.get(document_id) if document_id is not None else None
     item.update(
         verified=False,
@@ -106,13 +107,3 @@ def _verify_evidence(
         source_text=document.text[found.start : found.end],
         similarity=found.similarity,
     )
-
-
-def _document_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    return None

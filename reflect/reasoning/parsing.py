@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 
+from pydantic import ValidationError
+
 from .errors import INVALID_OUTPUT, ReasoningError
-from .schema import CONFIDENCES, FINDING_KINDS
+from .schema import Result
 
 
 def extract_json_object(text: str) -> dict | None:
@@ -41,72 +43,21 @@ def parse_result(text: str, *, usage: dict | None = None) -> dict:
             kind=INVALID_OUTPUT,
             usage=usage,
         )
-    problem = result_problem(data)
-    if problem:
+    try:
+        result = Result.model_validate(data)
+    except ValidationError as exc:
         raise ReasoningError(
-            f"the model's answer does not have the expected shape: {problem}",
+            f"the model's answer does not have the expected shape: {_first_problem(exc)}",
             kind=INVALID_OUTPUT,
             usage=usage,
-        )
-    return normalise_result(data)
+        ) from exc
+    return result.model_dump()
 
 
-def result_problem(data: dict) -> str:
-    if not isinstance(data.get("summary"), str):
-        return "summary must be text"
-    findings = data.get("findings")
-    if not isinstance(findings, list):
-        return "findings must be a list"
-    for number, finding in enumerate(findings, 1):
-        if not isinstance(finding, dict):
-            return f"finding {number} is not an object"
-        for key in ("title", "observation"):
-            if not isinstance(finding.get(key), str):
-                return f"finding {number} has no {key}"
-        evidence = finding.get("evidence", [])
-        if not isinstance(evidence, list):
-            return f"finding {number}: evidence must be a list"
-        for item in evidence:
-            if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
-                return f"finding {number}: each evidence item needs a quote"
-    questions = data.get("follow_up_questions", [])
-    if not isinstance(questions, list):
-        return "follow_up_questions must be a list"
-    return ""
-
-
-def normalise_result(data: dict) -> dict:
-    """Fill what a plain-JSON answer may leave out, within the schema's vocabulary."""
-    findings = []
-    for finding in data["findings"]:
-        kind = finding.get("kind")
-        confidence = finding.get("confidence")
-        findings.append(
-            {
-                "title": finding["title"],
-                "kind": kind if kind in FINDING_KINDS else "other",
-                "confidence": confidence if confidence in CONFIDENCES else "low",
-                "observation": finding["observation"],
-                "why_it_matters": str(finding.get("why_it_matters") or ""),
-                "evidence": [
-                    {
-                        "document_id": _document_id(item.get("document_id")),
-                        "quote": item["quote"],
-                    }
-                    for item in finding.get("evidence", [])
-                ],
-            }
-        )
-    return {
-        "summary": data["summary"],
-        "findings": findings,
-        "follow_up_questions": [
-            str(q) for q in data.get("follow_up_questions", []) if q
-        ],
-    }
-
-
-def _document_id(value):
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return value
+def _first_problem(error: ValidationError) -> str:
+    """The first problem, where it is: "findings[0].title: Field required"."""
+    problem = error.errors(include_url=False)[0]
+    where = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]
+    ).lstrip(".")
+    return f"{where}: {problem['msg']}" if where else problem["msg"]

@@ -47,7 +47,7 @@ def test_json_of_the_wrong_shape_fails(stub_openai, owner, meetings):
     assert finished.status == Reflection.Status.FAILED
     assert (
         finished.error
-        == "the model's answer does not have the expected shape: findings must be a list"
+        == "the model's answer does not have the expected shape: findings: Input should be a valid list"
     )
 
 
