@@ -165,26 +165,36 @@ def extract_document(*, document_id: int) -> Document | None:
     except Exception:
         logger.exception("extraction of document %s failed unexpectedly", document_id)
         return fail_extraction(document, "internal error while reading this file")
-    document.kind = extraction.kind
-    document.text = extraction.text
-    document.segments = extraction.segments
-    document.pages = extraction.pages
-    document.speakers = extraction.speakers
-    document.meeting_date = extraction.meeting_date
-    document.words = len(extraction.text.split())
-    document.tokens = count_tokens(extraction.text)
-    document.status = Document.Status.READY
-    document.extracted_at = timezone.now()
-    document.save()
-    events.publish(document.owner_id, document_event(document))
-    return document
+    return _record_extraction(
+        document,
+        kind=extraction.kind,
+        text=extraction.text,
+        segments=extraction.segments,
+        pages=extraction.pages,
+        speakers=extraction.speakers,
+        meeting_date=extraction.meeting_date,
+        words=len(extraction.text.split()),
+        tokens=count_tokens(extraction.text),
+        status=Document.Status.READY,
+    )
 
 
-def fail_extraction(document: Document, message: str) -> Document:
-    document.status = Document.Status.FAILED
-    document.error = message
-    document.extracted_at = timezone.now()
-    document.save(update_fields=["status", "error", "extracted_at"])
+def fail_extraction(document: Document, message: str) -> Document | None:
+    return _record_extraction(document, status=Document.Status.FAILED, error=message)
+
+
+def _record_extraction(document: Document, **fields: object) -> Document | None:
+    """Save the outcome only while the document is still being extracted: a person may
+    have deleted it meanwhile, and a plain save() would bring the row back as a ghost."""
+    fields["extracted_at"] = timezone.now()
+    saved = Document.objects.filter(
+        pk=document.pk, status=Document.Status.EXTRACTING
+    ).update(**fields)
+    if not saved:
+        logger.info("document %s was deleted during extraction", document.pk)
+        return None
+    for name, value in fields.items():
+        setattr(document, name, value)
     events.publish(document.owner_id, document_event(document))
     return document
 

@@ -91,3 +91,26 @@ def test_deleting_a_document_removes_its_file(django_capture_on_commit_callbacks
 
     assert not storage.exists(name)
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, data", [("notes.txt", b"Ann: ship it.\n"), ("broken.pdf", b"%PDF-1.4 junk")]
+)
+def test_a_document_deleted_during_extraction_stays_deleted(monkeypatch, name, data):
+    """The worker's write is conditional: neither a ready nor a failed outcome brings a
+    deleted document back, and the same bytes uploaded again make a new document."""
+    owner = make_user()
+    document = stored(owner, name, data)
+    extract = service.extract
+
+    def delete_meanwhile(*args, **kwargs):
+        service.delete_document(document=Document.objects.get(pk=document.pk))
+        return extract(*args, **kwargs)
+
+    monkeypatch.setattr(service, "extract", delete_meanwhile)
+
+    assert service.extract_document(document_id=document.pk) is None
+
+    assert not Document.objects.filter(pk=document.pk).exists()
+    again = service.store_document(owner=owner, filename=name, data=data)
+    assert again.created and again.document.pk != document.pk
