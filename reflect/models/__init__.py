@@ -2,6 +2,7 @@ from .api_tokens import ApiToken
 from .collections import Collection
 from .deliveries import Delivery
 from .documents import Document
+from .idempotency_keys import IdempotencyKey
 from .notifications import Notification
 from .reflections import Reflection, ReflectionPart
 from .schedules import Schedule
@@ -13,6 +14,7 @@ __all__ = [
     "Collection",
     "Delivery",
     "Document",
+    "IdempotencyKey",
     "Notification",
     "Reflection",
     "ReflectionPart",
