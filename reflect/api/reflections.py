@@ -1,10 +1,12 @@
 """Reflections: estimate or start one, follow its status, read its result, cancel or retry."""
 
+from typing import Annotated
+
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from .. import history
+from .. import history, idempotency
 from ..models import Collection, Reflection
 from ..reflections import asking, lifecycle, shape
 from .errors import ApiError
@@ -63,13 +65,20 @@ def list_reflections(request, filters: Query[ReflectionFilters]):
     )
 
 
-@router.post("/", response=answers({200: EstimateOut, 202: ReflectionOut}, 404))
-def start_reflection(request, payload: ReflectionIn):
+@router.post("/", response=answers({200: EstimateOut, 202: ReflectionOut}, 404, 409))
+def start_reflection(
+    request,
+    payload: ReflectionIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")] = "",
+):
     """Queue a reflection (202; poll its `url`), or with `estimate_only` return what it would
     send and cost (200) and create nothing.
 
     Ask of a collection, of documents, or as a follow-up of an earlier reflection (`parent_id`,
     over the same documents); with a preset, a question, or both.
+
+    With an `Idempotency-Key` header, sending the same request again returns the reflection
+    the first one made (nothing is paid twice); the same key with another body is a 409.
     """
     if payload.collection_id and payload.document_ids:
         raise ApiError(422, "choose a collection or documents, not both")
@@ -92,10 +101,20 @@ def start_reflection(request, payload: ReflectionIn):
     try:
         if payload.estimate_only:
             return Status(200, {"estimate": asking.estimate_reflection(**ask)})
-        reflection = asking.create_reflection(**ask)
+        created = idempotency.create_once(
+            owner=request.auth,
+            scope="api:reflections.create",
+            key=idempotency_key,
+            body=payload.model_dump_json(),
+            create=lambda: (asking.create_reflection(**ask).pk, 202),
+        )
     except asking.ReflectionError as error:
         raise ApiError(422, str(error), code="cannot_reflect") from None
-    return Status(202, as_out(reflection))
+    except idempotency.KeyReused as error:
+        raise ApiError(409, str(error), code="idempotency_key_reused") from None
+    except ValueError as error:
+        raise ApiError(422, str(error)) from None
+    return Status(created.status_code, as_out(owned(request, created.object_id)))
 
 
 @router.get(

@@ -16,9 +16,12 @@ class ApiClient:
     def get(self, path: str, **params):
         return self.client.get(path, params, headers=self.headers)
 
-    def post(self, path: str, body: dict | None = None):
+    def post(self, path: str, body: dict | None = None, headers: dict | None = None):
         return self.client.post(
-            path, body or {}, content_type="application/json", headers=self.headers
+            path,
+            body or {},
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
         )
 
     def upload(self, path: str, data: dict):
