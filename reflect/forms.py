@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
@@ -105,6 +107,10 @@ class AskForm(forms.Form):
     effort = forms.ChoiceField(
         choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
     )
+    # One token per rendered form: a double submit (or a resent POST) starts one run.
+    submission = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, owner: User, **kwargs):
         from django.conf import settings
@@ -118,6 +124,7 @@ class AskForm(forms.Form):
             _presets().items()
         )
         self.fields["effort"].initial = settings.REFLECT_EFFORT
+        self.fields["submission"].initial = uuid.uuid4().hex
 
     def clean(self):
         cleaned = super().clean()
@@ -126,6 +133,11 @@ class AskForm(forms.Form):
         if not cleaned.get("preset") and not (cleaned.get("question") or "").strip():
             raise forms.ValidationError("Pick a question or write your own.")
         return cleaned
+
+    def fingerprint(self) -> str:
+        """What this submission asks, to tell a double submit from a changed form."""
+        asked = self.scope() | self.question_kwargs()
+        return repr(sorted((k, getattr(v, "pk", v)) for k, v in asked.items()))
 
     def scope(self) -> dict:
         if self.cleaned_data.get("collection"):

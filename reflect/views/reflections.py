@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import history, liveness, results
+from .. import history, idempotency, liveness, results
 from .. import notifications as notification_service
 from ..forms import AskForm, FollowUpForm, HistoryFilterForm
 from ..models import Reflection
@@ -40,13 +40,22 @@ def ask(request):
                     else "reflections/ask.html"
                 )
                 return render(request, template, {"estimate": estimate, "form": form})
-            reflection = asking.create_reflection(
-                owner=request.user, **form.scope(), **form.question_kwargs()
+            created = idempotency.create_once(
+                owner=request.user,
+                scope="form:ask",
+                key=form.cleaned_data["submission"],
+                body=form.fingerprint(),
+                create=lambda: (
+                    asking.create_reflection(
+                        owner=request.user, **form.scope(), **form.question_kwargs()
+                    ).pk,
+                    302,
+                ),
             )
-        except asking.ReflectionError as error:
+        except (asking.ReflectionError, idempotency.KeyReused) as error:
             form.add_error(None, str(error))
         else:
-            return redirect(reflection)
+            return redirect("reflection", created.object_id)
     elif request.method == "GET" and not request.GET:
         form = AskForm(owner=request.user)
     return render(request, "reflections/ask.html", {"form": form})

@@ -43,6 +43,22 @@
     }
   };
 
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-ask-notifications]")) window.reflectAskNotificationPermission();
+  });
+
+  // A form that starts paid work is sent once: its buttons are disabled after the first
+  // submit (the server also ignores a repeat of the same one-time token).
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.matches("[data-submit-once]") || (event.submitter && event.submitter.hasAttribute("hx-post"))) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+
   document.addEventListener("htmx:afterSwap", updateTitle);
   document.addEventListener("DOMContentLoaded", updateTitle);
 })();
