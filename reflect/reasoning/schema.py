@@ -100,7 +100,8 @@ class CheckedEvidence(Evidence):
 
     model_config = _AS_WRITTEN
 
-    document_id: int | None = None
+    # Results stored before ids were read as numbers may hold any text here.
+    document_id: Annotated[int | None, BeforeValidator(as_document_id)] = None
     document_title: str | None = None
     # True for exact and normalised matches only: an approximate quote is not verbatim.
     verified: bool = False

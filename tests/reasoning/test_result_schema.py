@@ -185,6 +185,13 @@ def test_checked_quotes_carry_exactly_the_modelled_annotations():
     assert missing["match"] == "unverified" and missing["document_title"] is None
 
 
+def test_a_stored_quote_naming_no_readable_document_still_reads():
+    """Plain-JSON answers were once stored with the id as the model wrote it."""
+    stored = {"document_id": "doc-7", "quote": "q", "match": "unverified"}
+
+    assert LocatedEvidence.model_validate(stored).document_id is None
+
+
 def test_the_api_documents_the_result_with_the_same_vocabulary():
     from reflect.api import api
 
