@@ -16,7 +16,7 @@ from django.utils import timezone
 from . import dispatch, events
 from .extraction import ExtractionError, Limits, detect_kind, extract
 from .models import Collection, Document, User
-from .tokens import count_tokens
+from .reasoning.token_counts import count_tokens
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
-from . import events
+from . import redis_client
 from .models import Reflection
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def start_heartbeat(hostname: str | None = None) -> threading.Event:
     stop = threading.Event()
 
     def beat() -> None:
-        client = events.client()
+        client = redis_client.connection()
         while not stop.is_set():
             try:
                 client.set(KEY_PREFIX + name, "1", ex=_ttl())
@@ -72,7 +72,12 @@ def workers_alive() -> bool | None:
     try:
         return (
             next(
-                iter(events.client().scan_iter(match=KEY_PREFIX + "*", count=100)), None
+                iter(
+                    redis_client.connection().scan_iter(
+                        match=KEY_PREFIX + "*", count=100
+                    )
+                ),
+                None,
             )
             is not None
         )
@@ -106,7 +111,7 @@ class _ClaimRefresher:
         with self.lock:
             self.names.discard(name)
         with suppress(redis.RedisError):
-            events.client().delete(CLAIM_PREFIX + name)
+            redis_client.connection().delete(CLAIM_PREFIX + name)
 
     def run(self) -> None:
         pid = os.getpid()
@@ -145,7 +150,7 @@ def _touch(names: list[str]) -> None:
 
 def _set(name: str) -> None:
     try:
-        events.client().set(CLAIM_PREFIX + name, "1", ex=_ttl())
+        redis_client.connection().set(CLAIM_PREFIX + name, "1", ex=_ttl())
     except redis.RedisError as error:
         # The sweep falls back to REFLECT_CLAIM_STALE_SECONDS while keys cannot be written.
         logger.warning("claim heartbeat for %s failed: %s", name, error)
@@ -171,7 +176,7 @@ def dead_claims(names: list[str]) -> set[str] | None:
     if not names:
         return set()
     try:
-        client = events.client()
+        client = redis_client.connection()
         if int(client.info("server")["uptime_in_seconds"]) < _ttl():
             return None
         alive = client.mget([CLAIM_PREFIX + name for name in names])

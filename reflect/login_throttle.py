@@ -13,7 +13,7 @@ import redis
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import events
+from . import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def client_ip(request: HttpRequest) -> str:
 def locked_for(*, username: str, ip: str) -> int:
     """Seconds until this username or address may try again; 0 when not locked."""
     try:
-        pipe = events.client().pipeline()
+        pipe = redis_client.connection().pipeline()
         for key, _ in _keys(username=username, ip=ip):
             pipe.get(key)
             pipe.ttl(key)
@@ -60,7 +60,7 @@ def locked_for(*, username: str, ip: str) -> int:
 
 def record_failure(*, username: str, ip: str) -> None:
     try:
-        pipe = events.client().pipeline()
+        pipe = redis_client.connection().pipeline()
         for key, _ in _keys(username=username, ip=ip):
             pipe.incr(key)
             # The window starts at the first failure and is not extended by later ones.
@@ -72,7 +72,7 @@ def record_failure(*, username: str, ip: str) -> None:
 
 def clear(*, username: str, ip: str) -> None:
     try:
-        events.client().delete(_keys(username=username, ip=ip)[0][0])
+        redis_client.connection().delete(_keys(username=username, ip=ip)[0][0])
     except redis.RedisError as error:
         logger.warning("login throttle unavailable, count not cleared: %s", error)
 

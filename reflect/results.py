@@ -1,6 +1,6 @@
 """A reflection's result as people read it: grouped findings, marks, Markdown export."""
 
-from . import locators
+from .extraction import locators
 from .models import Reflection
 
 KIND_TITLES = {

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import deliveries, dispatch, events, liveness
+from . import deliveries, dispatch, events, liveness, redis_client
 from .celery import app
 from .documents import document_event
 from .models import Document, Reflection
@@ -194,7 +194,7 @@ def _first_resend(name: str) -> bool:
     try:
         key = f"{RESENT_PREFIX}{app.conf.task_default_queue}:{name}"
         return bool(
-            events.client().set(
+            redis_client.connection().set(
                 key, "1", nx=True, ex=max(1, settings.REFLECT_REQUEUE_AFTER_SECONDS)
             )
         )

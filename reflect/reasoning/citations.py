@@ -10,7 +10,7 @@ import copy
 from bisect import bisect_right
 from collections.abc import Mapping
 
-from reflect import locators
+from reflect.extraction import locators
 from reflect.reasoning.sources import SourceDocument
 
 from .folding import SourceText

@@ -15,20 +15,14 @@ from dataclasses import dataclass
 import openai
 from django.conf import settings
 
-from reflect.tokens import count_tokens
+from reflect.reasoning.token_counts import count_tokens
 
 from . import errors, replies, request_bodies
 from .errors import ReasoningError
 from .parsing import parse_result
 from .prompt import Prompt
 from .request_bodies import PROFILES
-from .schema import SCHEMA_VERSION as SCHEMA_VERSION
 from .throttle import Throttle
-from .usage import add_usage as add_usage
-from .usage import empty_usage as empty_usage
-
-# SCHEMA_VERSION, add_usage and empty_usage are re-exported ("x as x") only for importers
-# outside reasoning/ until they import from schema and usage (issue #12).
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reflect import locators
-from reflect.tokens import count_tokens, count_tokens_batch
+from reflect.extraction import locators
+from reflect.reasoning.token_counts import count_tokens, count_tokens_batch
 
 from . import prompt as prompts
 from .sources import SourceDocument

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 import redis
 from django.conf import settings
 
-from reflect import events
+from reflect import redis_client
 
 from .errors import RETRYABLE, ReasoningError
 
@@ -126,7 +126,7 @@ class Throttle:
     @classmethod
     def from_settings(cls) -> Throttle:
         return cls(
-            client=events.client(),
+            client=redis_client.connection(),
             max_concurrency=settings.REFLECT_MODEL_MAX_CONCURRENCY,
             tokens_per_minute=settings.REFLECT_MODEL_TPM,
             lease_seconds=settings.REFLECT_MODEL_LEASE_SECONDS,

@@ -11,8 +11,8 @@ from .. import dispatch
 from ..models import Collection, Document, Reflection, Schedule, User
 from ..reasoning import planning, providers
 from ..reasoning import prompt as prompts
-from ..reasoning.client import empty_usage
 from ..reasoning.sources import SourceDocument
+from ..reasoning.usage import empty_usage
 
 # slug → question; the slugs are the offline analyzer's PRESET_KINDS keys.
 PRESETS: dict[str, str] = {

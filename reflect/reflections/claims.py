@@ -19,9 +19,9 @@ from .. import liveness
 from ..models import Reflection
 from ..notifications import notify
 from ..reasoning import errors
-from ..reasoning.client import add_usage, empty_usage
 from ..reasoning.errors import ReasoningError
 from ..reasoning.pricing import call_cost
+from ..reasoning.usage import add_usage, empty_usage
 from .live import publish
 
 

@@ -16,8 +16,9 @@ from django.conf import settings
 from ..models import Document, Reflection, ReflectionPart
 from ..reasoning import citations, planning, providers
 from ..reasoning import prompt as prompts
-from ..reasoning.client import SCHEMA_VERSION, ModelClient
+from ..reasoning.client import ModelClient
 from ..reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
+from ..reasoning.schema import SCHEMA_VERSION
 from ..reasoning.sources import SourceDocument
 from .asking import asked_question
 from .claims import ClaimedRun

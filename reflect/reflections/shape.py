@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Reflection
-from ..reasoning.client import empty_usage
+from ..reasoning.usage import empty_usage
 
 
 def reflection_as_json(reflection: Reflection) -> dict:

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import documents as service
-from .. import locators, uploads
+from .. import uploads
+from ..extraction import locators
 from ..models import Document
 
 

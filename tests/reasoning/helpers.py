@@ -159,7 +159,7 @@ def cited_answer(documents, *, realistic_usage: bool = False):
             "follow_up_questions": [],
         }
         if realistic_usage:
-            from reflect.tokens import count_tokens
+            from reflect.reasoning.token_counts import count_tokens
             from tests.stub_openai import usage
 
             return answer(

@@ -2,9 +2,9 @@
 
 import pytest
 
+from reflect.reasoning.token_counts import count_tokens
 from reflect.reflections.asking import create_reflection, estimate_reflection
 from reflect.reflections.running import run_reflection
-from reflect.tokens import count_tokens
 from tests.factories import make_document
 from tests.stub_openai import answer
 

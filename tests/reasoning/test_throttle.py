@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from reflect import events
+from reflect import redis_client
 from reflect.reasoning import throttle as throttle_module
 from reflect.reasoning.client import ModelClient
 from reflect.reasoning.prompt import Prompt
@@ -30,7 +30,7 @@ PROMPT = Prompt("Answer in JSON.", "A short corpus.", "What matters?")
 def model():
     name = f"test-throttle-{uuid.uuid4().hex[:10]}"
     yield name
-    client = events.client()
+    client = redis_client.connection()
     client.delete(
         throttle_module._key(name, "slots"), throttle_module._key(name, "tokens")
     )
@@ -38,7 +38,7 @@ def model():
 
 def make_throttle(*, concurrency=0, tpm=0, lease=30.0, max_wait=30.0) -> Throttle:
     return Throttle(
-        client=events.client(),
+        client=redis_client.connection(),
         max_concurrency=concurrency,
         tokens_per_minute=tpm,
         lease_seconds=lease,
@@ -188,9 +188,9 @@ def test_a_request_waiting_too_long_is_a_retryable_error(
 HOLDER = """
 import sys, time, django
 django.setup()
-from reflect import events
+from reflect import redis_client
 from reflect.reasoning.throttle import Throttle
-throttle = Throttle(client=events.client(), max_concurrency=1, tokens_per_minute=0,
+throttle = Throttle(client=redis_client.connection(), max_concurrency=1, tokens_per_minute=0,
                     lease_seconds=0.6, max_wait_seconds=5)
 with throttle.request(model=sys.argv[1], tokens=1):
     print("held", flush=True)
@@ -246,6 +246,8 @@ def test_a_request_that_gave_up_waiting_for_a_slot_returns_its_tokens(
         with pytest.raises(ReasoningError):
             with throttle.request(model=model, tokens=15_000):
                 pass
-        entries = events.client().zrange(throttle_module._key(model, "tokens"), 0, -1)
+        entries = redis_client.connection().zrange(
+            throttle_module._key(model, "tokens"), 0, -1
+        )
 
     assert [e.decode().rsplit(":", 1)[1] for e in entries] == ["5000"]
