@@ -14,13 +14,20 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import redis_client
+from .models import User
 
 logger = logging.getLogger(__name__)
 
 
+def counted_name(username: str) -> str:
+    """The name as Django authenticates it (NFKC, so "ｃａｒｏｌ" is carol), casefolded: every
+    spelling that reaches one account shares one count."""
+    return User.normalize_username(username).strip().casefold()
+
+
 def _keys(*, username: str, ip: str) -> list[tuple[str, int]]:
     # Hashed: usernames are arbitrary text and are not needed back.
-    user = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    user = hashlib.sha256(counted_name(username).encode()).hexdigest()[:32]
     return [
         (f"reflect:login-failures:user:{user}", settings.REFLECT_LOGIN_MAX_FAILURES),
         (f"reflect:login-failures:ip:{ip}", settings.REFLECT_LOGIN_MAX_FAILURES_PER_IP),

@@ -70,6 +70,38 @@ def test_the_lockout_follows_the_username_to_another_address(client, throttle):
     assert log_in(client, username, PASSWORD, other_ip).status_code == 429
 
 
+def fullwidth(text: str, *, first_only: bool = False) -> str:
+    """The same letters in fullwidth form (NFKC folds them back): "carol" → "ｃａｒｏｌ"."""
+    chars = [chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in text]
+    return chars[0] + text[1:] if first_only else "".join(chars)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda name: fullwidth(name, first_only=True),
+        fullwidth,
+        str.upper,
+        lambda name: f" {name} ",
+    ],
+    ids=["first-letter-fullwidth", "all-fullwidth", "upper-case", "padded"],
+)
+def test_another_spelling_of_a_locked_username_is_locked_too(
+    client, throttle, spelling
+):
+    """Django logs in the NFKC form of the name, so the count keys on it as well."""
+    username, ip = throttle()
+    _, other_ip = throttle()
+    make_user(username, password=PASSWORD)
+    for _ in range(3):
+        log_in(client, username, "wrong-guess", ip)
+
+    response = log_in(client, spelling(username), PASSWORD, other_ip)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_one_address_guessing_many_usernames_is_locked_out(client, throttle):
     _, ip = throttle()
     victim, _ = throttle()
