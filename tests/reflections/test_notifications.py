@@ -126,3 +126,78 @@ def test_the_settings_page_refuses_a_private_webhook_url(client, owner, settings
     assert "private address" in response.content.decode()
     owner.refresh_from_db()
     assert owner.webhook_url == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[64:ff9b::7f00:1]:6379/",  # NAT64 for 127.0.0.1
+        "http://[64:ff9b::a00:1]/",  # NAT64 for 10.0.0.1
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped loopback
+        "http://[::ffff:192.168.1.1]/",  # IPv4-mapped private
+        "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "http://0.0.0.0:8000/",
+        "http://[fe80::1]/",
+    ],
+)
+def test_ipv6_forms_of_internal_addresses_are_refused(url):
+    with pytest.raises(webhooks.WebhookRefused, match="private address"):
+        webhooks.check_destination(url, allow_private=False)
+
+
+class Redirector(BaseHTTPRequestHandler):
+    target = ""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(307)
+        self.send_header("Location", Redirector.target)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_is_never_followed(settings, receiver):
+    """A receiver that redirects (here to another loopback port, standing in for an
+    internal service) gets refused; the target is never called."""
+    settings.REFLECT_WEBHOOK_ALLOW_PRIVATE = True
+    server = HTTPServer(("127.0.0.1", 0), Redirector)
+    Redirector.target = receiver
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(webhooks.WebhookRefused, match="redirect"):
+            webhooks.post(
+                url=f"http://127.0.0.1:{server.server_port}/hook",
+                secret="s",
+                payload={},
+            )
+    finally:
+        server.shutdown()
+    assert Receiver.received == []
+
+
+def test_the_host_is_resolved_once_and_the_checked_address_is_the_one_called(
+    settings, receiver, monkeypatch
+):
+    """A rebinding DNS cannot swap the address between the check and the connection."""
+    settings.REFLECT_WEBHOOK_ALLOW_PRIVATE = True
+    port = int(receiver.rsplit(":", 1)[1].split("/")[0])
+    lookups = []
+    real = webhooks.socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        if host[0].isdigit():  # an address literal needs no lookup
+            return real(host, *args, **kwargs)
+        lookups.append(host)
+        # First answer: the receiver; any later one would point somewhere else.
+        target = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", rebinding)
+
+    webhooks.post(url=f"http://hooks.example:{port}/hook", secret="s", payload={})
+
+    assert lookups == ["hooks.example"]
+    headers, _ = Receiver.received[0]
+    assert headers["Host"] == f"hooks.example:{port}"
