@@ -17,8 +17,10 @@ from . import dispatch, events
 from .extraction import ExtractionError, Limits, detect_kind, extract
 from .models import Collection, Document, User
 from .reasoning.token_counts import count_tokens
+from .uploads import UNNAMED
 
 logger = logging.getLogger(__name__)
+MAX_FILENAME_CHARS = 200
 
 
 class UploadRejected(Exception):
@@ -32,11 +34,19 @@ class Upload:
 
 
 def clean_filename(name: str) -> str:
-    """The last path component of `name`, without control characters, at most 200 chars."""
+    """The last path component of `name`, without control characters, at most 200 chars;
+    a long name loses the end of its stem, never its extension (the kind is read from it)."""
     name = PureWindowsPath(PurePosixPath(name).name).name
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r"\s+", " ", name).strip().strip(".")
-    return name[:200] or "untitled"
+    if len(name) > MAX_FILENAME_CHARS:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) <= 16:
+            keep = MAX_FILENAME_CHARS - len(extension) - 1
+            name = f"{stem[:keep].rstrip()}.{extension}"
+        else:
+            name = name[:MAX_FILENAME_CHARS]
+    return name or "untitled"
 
 
 def title_from_filename(name: str) -> str:
@@ -79,7 +89,12 @@ def upload_file(
 ) -> FileOutcome:
     """One uploaded file (page, upload URL, API): refused before reading when too large, else
     stored, queued and, with `collection`, added to it in the same transaction."""
-    name = clean_filename(uploaded.name or "")
+    if not uploaded.name or uploaded.name == UNNAMED:
+        return FileOutcome(
+            name=UNNAMED,
+            error="the file has no usable name: rename it (e.g. notes.txt) and upload it again",
+        )
+    name = clean_filename(uploaded.name)
     try:
         # Checked before reading, so an oversized file is never loaded into memory.
         check_upload_size(uploaded.size)

@@ -7,9 +7,16 @@ it passes REFLECT_MAX_UPLOAD_BYTES; the parser then discards that file's remaini
 storing them and goes on with the next file of the same request.
 """
 
+from types import MethodType
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParser
+
+# Stands for a file whose name Django's parser would reduce to nothing ("..", "/"): such a
+# file used to vanish from the request; now it reaches the view and is refused by name.
+UNNAMED = "(no usable name)"
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -40,3 +47,26 @@ def refused_uploads(request: HttpRequest) -> list[str]:
 def too_large_message() -> str:
     limit = settings.REFLECT_MAX_UPLOAD_BYTES / 1e6
     return f"file too large: more than {limit:.0f} MB (the limit is {limit:.0f} MB)"
+
+
+class _NamingParser(MultiPartParser):
+    def sanitize_file_name(self, file_name: str) -> str:
+        return super().sanitize_file_name(file_name) or UNNAMED
+
+
+def _parse_file_upload(request: HttpRequest, META, post_data):
+    request.upload_handlers = list(request.upload_handlers)
+    return _NamingParser(
+        META, post_data, request.upload_handlers, request.encoding
+    ).parse()
+
+
+class NamedUploadsMiddleware:
+    """Every file part of an upload reaches the view, even one named ".." (see UNNAMED)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.parse_file_upload = MethodType(_parse_file_upload, request)
+        return self.get_response(request)

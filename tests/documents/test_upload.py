@@ -139,6 +139,44 @@ def test_file_names_with_paths_control_characters_and_html_are_cleaned(
     assert "<b>x</b>" not in page
 
 
+def test_a_long_name_is_cut_in_its_stem_and_keeps_its_extension(
+    owner_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        result = upload(owner_client, SimpleUploadedFile("x" * 300 + ".txt", TXT))
+    result = result.json()["results"][0]
+
+    assert result["ok"], result
+    document = Document.objects.get(pk=result["document_id"])
+    assert document.original_name == "x" * 196 + ".txt"
+
+
+def test_every_file_sent_gets_an_outcome_even_one_without_a_usable_name(
+    owner_client, django_capture_on_commit_callbacks
+):
+    # Written by hand: Django's own test helpers refuse to build a part named "..".
+    boundary = "reflect-boundary"
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+        f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
+        + TXT
+        + name.encode()
+        + b"\r\n"
+        for name in ["a.txt", "..", ".", "b.txt", "/"]
+    ) + f"--{boundary}--\r\n".encode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = owner_client.post(
+            "/documents/upload/",
+            body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_ACCEPT="application/json",
+        )
+    results = response.json()["results"]
+
+    assert [r["ok"] for r in results] == [True, False, False, True, False]
+    assert all("no usable name" in r["error"] for r in results if not r["ok"])
+
+
 def test_without_javascript_the_form_redirects_back_with_messages(
     owner_client, django_capture_on_commit_callbacks
 ):
