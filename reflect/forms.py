@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import Collection, User
+from .models import Collection, Document, Reflection, User
 
 
 class SignupForm(UserCreationForm):
@@ -104,9 +104,7 @@ class AskForm(forms.Form):
             attrs={"rows": 2, "placeholder": "Or write your own question"}
         ),
     )
-    effort = forms.ChoiceField(
-        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
-    )
+    effort = forms.ChoiceField(choices=Reflection.Effort.choices)
     # One token per rendered form: a double submit (or a resent POST) starts one run.
     submission = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput
@@ -118,7 +116,9 @@ class AskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
         self.fields["documents"].choices = list(
-            owner.documents.filter(status="ready").values_list("pk", "title")
+            owner.documents.filter(status=Document.Status.READY).values_list(
+                "pk", "title"
+            )
         )
         self.fields["preset"].choices = [("", "Custom question")] + list(
             _presets().items()
@@ -165,14 +165,7 @@ class HistoryFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
     status = forms.ChoiceField(
         required=False,
-        choices=[
-            ("", "Any status"),
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("succeeded", "Succeeded"),
-            ("failed", "Failed"),
-            ("cancelled", "Cancelled"),
-        ],
+        choices=[("", "Any status"), *Reflection.Status.choices],
     )
     collection = forms.ModelChoiceField(
         queryset=Collection.objects.none(), required=False, empty_label="Any collection"

@@ -45,9 +45,6 @@ class ScheduleForm(forms.ModelForm):
         self.fields["preset"] = forms.ChoiceField(
             required=False, choices=[("", "Custom question")] + list(PRESETS.items())
         )
-        self.fields["effort"] = forms.ChoiceField(
-            choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
-        )
         self.fields["weekday"] = forms.TypedChoiceField(
             coerce=int, choices=list(enumerate(WEEKDAY_NAMES)), label="On (weekly)"
         )

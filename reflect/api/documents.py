@@ -10,13 +10,20 @@ from .. import uploads
 from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
-from .schemas import DocumentDetailOut, DocumentOut, Id, Page, UploadOut
+from .schemas import (
+    DocumentDetailOut,
+    DocumentOut,
+    DocumentStatus,
+    Id,
+    Page,
+    UploadOut,
+)
 
 router = Router(tags=["documents"])
 
 
 class DocumentFilters(Schema):
-    status: Document.Status | None = None
+    status: DocumentStatus | None = None
 
 
 @router.get("/", response=answers({200: list[DocumentOut]}), url_name="documents")

@@ -17,6 +17,7 @@ from .schemas import (
     Page,
     ReflectionIn,
     ReflectionOut,
+    ReflectionStatus,
     ReflectionSummaryOut,
     Text,
 )
@@ -26,7 +27,7 @@ router = Router(tags=["reflections"])
 
 class ReflectionFilters(Schema):
     q: Text | None = None
-    status: Reflection.Status | None = None
+    status: ReflectionStatus | None = None
     collection_id: Id | None = None
 
 

@@ -4,12 +4,13 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.urls import reverse
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
+from ..models import Document, Reflection
 from ..reasoning.schema import CheckedResult
 from ..reflections.asking import MAX_QUESTION_CHARS, PRESETS
 
@@ -25,6 +26,18 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def one_of(choices: type[TextChoices]) -> Any:
+    """A Literal of the model's values, so the schema lists them inline as the model has them."""
+    return Literal[tuple(choices.values)]
+
+
+DocumentStatus = one_of(Document.Status)
+ReflectionStatus = one_of(Reflection.Status)
+Effort = one_of(Reflection.Effort)
+# Blank while nothing has failed.
+ErrorKind = Literal[("", *Reflection.ErrorKind.values)]  # type: ignore[valid-type]
 
 
 class Page(PaginationBase):
@@ -65,7 +78,7 @@ class DocumentOut(Schema):
     original_name: str
     kind: str
     size: int
-    status: Literal["pending", "extracting", "ready", "failed"]
+    status: DocumentStatus
     error: str
     pages: int | None
     words: int | None
@@ -148,7 +161,7 @@ class ReflectionIn(Schema):
     parent_id: Id | None = Field(
         None, description="a follow-up of this reflection, over its documents"
     )
-    effort: Literal["low", "medium", "high"] | None = None
+    effort: Effort | None = None
     estimate_only: bool = Field(
         False, description="return the estimate and create nothing"
     )
@@ -160,12 +173,12 @@ class EstimateOut(Schema):
 
 class ReflectionSummaryOut(Schema):
     id: int
-    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    status: ReflectionStatus
     question: str
     preset: str
     provider: str
     model: str
-    effort: str
+    effort: Effort
     collection_id: int | None
     parent_id: int | None
     created_at: datetime
@@ -191,7 +204,7 @@ class ReflectionOut(ReflectionSummaryOut, CheckedResult):
     estimate: dict[str, Any]
     usage: dict[str, int]
     error: str
-    error_kind: str
+    error_kind: ErrorKind
 
 
 # --- Notifications --------------------------------------------------------------------------------
@@ -200,7 +213,7 @@ class ReflectionOut(ReflectionSummaryOut, CheckedResult):
 class NotificationOut(Schema):
     id: int
     reflection_id: int
-    status: str
+    status: ReflectionStatus
     message: str
     created_at: datetime
     read_at: datetime | None

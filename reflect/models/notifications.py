@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .reflections import Reflection
+
 
 class Notification(models.Model):
     """Tells a person that one of their reflections finished (succeeded or failed).
@@ -15,7 +17,8 @@ class Notification(models.Model):
     reflection = models.OneToOneField(
         "reflect.Reflection", on_delete=models.CASCADE, related_name="notification"
     )
-    status = models.CharField(max_length=12)
+    # The reflection's status when it finished.
+    status = models.CharField(max_length=12, choices=Reflection.Status.choices)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

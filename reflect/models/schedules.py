@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .reflections import Reflection
+
 
 class Schedule(models.Model):
     """A question asked of a collection again and again, by default over only what is new.
@@ -28,7 +30,11 @@ class Schedule(models.Model):
     )
     question = models.TextField()
     preset = models.CharField(max_length=32, blank=True)
-    effort = models.CharField(max_length=8, default="medium")
+    effort = models.CharField(
+        max_length=8,
+        choices=Reflection.Effort.choices,
+        default=Reflection.Effort.MEDIUM,
+    )
     cadence = models.CharField(
         max_length=8, choices=Cadence.choices, default=Cadence.WEEKLY
     )

@@ -38,8 +38,8 @@ class Command(BaseCommand):
             choices=["", *asking.PRESETS],
             help="a preset question instead of --question",
         )
-        parser.add_argument("--effort", choices=["low", "medium", "high"])
-        parser.add_argument("--provider", choices=["openai", "offline"])
+        parser.add_argument("--effort", choices=Reflection.Effort.values)
+        parser.add_argument("--provider", choices=Reflection.Provider.values)
         parser.add_argument(
             "--json", action="store_true", help="print JSON (the default is text)"
         )
