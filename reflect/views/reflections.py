@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -80,6 +80,7 @@ def reflection_detail(request, pk: int):
         if not reflection.is_finished
         else True,
         "follow_up_form": FollowUpForm(),
+        "compare_with": _earlier_run(request, reflection),
     }
     if request.htmx:
         response = render(request, "reflections/detail.html#reflection-body", context)
@@ -88,6 +89,15 @@ def reflection_detail(request, pk: int):
             response.status_code = 286
         return response
     return render(request, "reflections/detail.html", context)
+
+
+def _earlier_run(request: HttpRequest, reflection: Reflection) -> int | None:
+    """The owner's reflection named by ?compare=, if it is one (anything else is ignored)."""
+    wanted = request.GET.get("compare", "")
+    if not wanted.isdecimal() or len(wanted) > 18:
+        return None
+    earlier = Reflection.objects.filter(pk=int(wanted), owner=request.user)
+    return earlier.values_list("pk", flat=True).first()
 
 
 @require_POST
