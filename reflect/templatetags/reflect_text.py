@@ -1,5 +1,6 @@
 """Rendering text we did not write: model output as sanitised Markdown."""
 
+import re
 import threading
 
 import markdown as markdown_lib
@@ -26,7 +27,6 @@ ALLOWED_TAGS = {
     "h4",
     "h5",
     "h6",
-    "a",
     "hr",
     "table",
     "thead",
@@ -51,16 +51,24 @@ def _parser() -> markdown_lib.Markdown:
     return parser
 
 
+# An anchor as the Markdown library writes it (it escapes the text and the URL).
+ANCHOR_RE = re.compile(r'<a href="([^"]*)"(?: title="[^"]*")?>(.*?)</a>', re.DOTALL)
+
+
+def _unlink(match: re.Match) -> str:
+    """A link the model wrote, as plain text showing where it points: a document may make
+    the model write "[log in](https://evil.example)", and that must not read as the app's."""
+    href, text = match.group(1), match.group(2)
+    if not href or href == text or f"mailto:{text}" == href:
+        return text
+    return f"{text} (<code>{href}</code>)"
+
+
 def render_markdown(text: str) -> str:
-    """Markdown to HTML that can hold no script, handler, style or javascript: link."""
-    html = _parser().reset().convert(text or "")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    """Markdown to HTML that can hold no script, handler, style or link at all: links the
+    model wrote are shown as text with their destination."""
+    html = ANCHOR_RE.sub(_unlink, _parser().reset().convert(text or ""))
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={})
 
 
 @register.filter(name="markdown")

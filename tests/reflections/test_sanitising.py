@@ -15,11 +15,21 @@ def test_markdown_from_the_model_loses_scripts_handlers_and_javascript_links():
     html = render_markdown(f"**bold** {HOSTILE} [ok](https://example.org)")
 
     assert "<strong>bold</strong>" in html
-    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
-    assert (
-        '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>'
-        in html
+    assert "<script" not in html and "onerror" not in html
+    assert "<a " not in html  # no link the model wrote is live
+    assert "ok (<code>https://example.org</code>)" in html
+
+
+def test_a_link_the_model_wrote_shows_where_it_points_and_cannot_pose_as_the_app():
+    """A prompt-injected document can make the model write a friendly link; it is shown
+    as its text and real destination, never as something to click."""
+    html = render_markdown(
+        "Please [log in again](https://evil.example/login) or see <https://example.org>."
     )
+
+    assert "<a" not in html and "<button" not in html
+    assert "log in again (<code>https://evil.example/login</code>)" in html
+    assert "https://example.org" in html
 
 
 def test_hostile_summary_finding_and_quote_render_inert(client):

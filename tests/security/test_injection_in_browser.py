@@ -159,13 +159,14 @@ def test_hostile_document_and_model_answer_run_nothing_in_chromium(
         assert "window.__pwned='script'" in body, (
             "hostile text is shown as text, not dropped silently"
         )
-        # The Markdown links of the answer are kept as text with their javascript: target removed.
+        # The Markdown links of the answer are shown as text with their target, never as links.
         hrefs = page.evaluate(
             "() => [...document.querySelectorAll('#reflection-body a')]"
             ".filter(a => ['click me', 'shout', 'raw link'].includes(a.textContent))"
             ".map(a => a.getAttribute('href'))"
         )
-        assert hrefs and set(hrefs) == {None}, hrefs
+        assert hrefs == [], hrefs
+        assert "click me (javascript:" in body
         assert page.evaluate("() => window.__pwned") is None
         assert fired == [] and page.js_errors == [], (fired, page.js_errors)
         print(
