@@ -1,4 +1,4 @@
-"""Verbs on documents and collections: upload, extract, delete, group."""
+"""Verbs on documents: upload, extract, delete. Collections are reflect/collections.py."""
 
 import hashlib
 import logging
@@ -155,12 +155,12 @@ def extract_document(*, document_id: int) -> Document | None:
     nothing once the first finished. A document left "extracting" by a dead worker is claimed
     again.
     """
-    claimed = Document.objects.filter(
-        pk=document_id, status__in=[Document.Status.PENDING, Document.Status.EXTRACTING]
-    ).update(status=Document.Status.EXTRACTING, error="")
-    if not claimed:
+    claim = _claim_extraction(document_id)
+    if claim is None:
         return None
     document = Document.objects.get(pk=document_id)
+    if claim == "stopped twice":
+        return fail_extraction(document, STOPPED_TWICE)
     events.publish(document.owner_id, document_event(document))
     try:
         with document.file.open("rb") as handle:
@@ -177,21 +177,61 @@ def extract_document(*, document_id: int) -> Document | None:
         )
     except FileNotFoundError:
         return fail_extraction(document, "the stored original is missing")
+    # Reading the stored file; inside extract() a MemoryError has a message of its own.
+    except MemoryError:
+        return fail_extraction(document, OUT_OF_MEMORY)
     except Exception:
         logger.exception("extraction of document %s failed unexpectedly", document_id)
         return fail_extraction(document, "internal error while reading this file")
-    return _record_extraction(
-        document,
-        kind=extraction.kind,
-        text=extraction.text,
-        segments=extraction.segments,
-        pages=extraction.pages,
-        speakers=extraction.speakers,
-        meeting_date=extraction.meeting_date,
-        words=len(extraction.text.split()),
-        tokens=count_tokens(extraction.text),
-        status=Document.Status.READY,
-    )
+    try:
+        return _record_extraction(
+            document,
+            kind=extraction.kind,
+            text=extraction.text,
+            segments=extraction.segments,
+            pages=extraction.pages,
+            speakers=extraction.speakers,
+            meeting_date=extraction.meeting_date,
+            words=len(extraction.text.split()),
+            tokens=count_tokens(extraction.text),
+            status=Document.Status.READY,
+            error="",
+        )
+    except MemoryError:
+        return fail_extraction(document, OUT_OF_MEMORY)
+
+
+# Shown while a document is extracted again after its worker died on it (killed for memory,
+# or past its hard time limit): the next such death fails the document.
+RETRYING = "the last attempt to read this file stopped before it finished; trying again"
+STOPPED_TWICE = (
+    "reading this file stopped the worker twice (it needs more memory or time than a "
+    "worker may use): split the file"
+)
+OUT_OF_MEMORY = (
+    "file too large: its text does not fit in the memory a worker may use; "
+    "split the file"
+)
+
+
+def _claim_extraction(document_id: int) -> str | None:
+    """Claim a document with conditional UPDATEs: "new", "again", "stopped twice" or None.
+
+    A document found "extracting" was left by a worker that died on it, or is a duplicate
+    delivery (either way the claim is taken over, as before). The error field records one
+    such restart, so a file that kills every worker fails instead of being redelivered to
+    the next one until the sweep gives up an hour later.
+    """
+    rows = Document.objects.filter(pk=document_id)
+    if rows.filter(status=Document.Status.PENDING).update(
+        status=Document.Status.EXTRACTING, error=""
+    ):
+        return "new"
+    if rows.filter(status=Document.Status.EXTRACTING, error="").update(error=RETRYING):
+        return "again"
+    if rows.filter(status=Document.Status.EXTRACTING, error=RETRYING).exists():
+        return "stopped twice"
+    return None
 
 
 def fail_extraction(document: Document, message: str) -> Document | None:
@@ -218,6 +258,10 @@ def extraction_limits() -> Limits:
     return Limits(
         max_pdf_pages=settings.REFLECT_MAX_PDF_PAGES,
         max_docx_uncompressed_bytes=settings.REFLECT_MAX_DOCX_UNCOMPRESSED_BYTES,
+        max_extracted_chars=settings.REFLECT_MAX_EXTRACTED_CHARS,
+        max_docx_paragraphs=settings.REFLECT_MAX_DOCX_PARAGRAPHS,
+        max_transcript_cues=settings.REFLECT_MAX_TRANSCRIPT_CUES,
+        max_text_lines=settings.REFLECT_MAX_TEXT_LINES,
     )
 
 
@@ -229,24 +273,3 @@ def delete_document(*, document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name) if name else None)
-
-
-def create_collection(*, owner: User, name: str) -> Collection:
-    return Collection.objects.create(owner=owner, name=name.strip())
-
-
-def rename_collection(*, collection: Collection, name: str) -> Collection:
-    collection.name = name.strip()
-    collection.save(update_fields=["name"])
-    return collection
-
-
-def add_to_collection(*, collection: Collection, document_ids: list[int]) -> int:
-    """Add the owner's documents with these ids; ids of other people's documents are ignored."""
-    documents = Document.objects.filter(owner=collection.owner_id, pk__in=document_ids)
-    collection.documents.add(*documents)
-    return len(documents)
-
-
-def remove_from_collection(*, collection: Collection, document_ids: list[int]) -> None:
-    collection.documents.remove(*collection.documents.filter(pk__in=document_ids))

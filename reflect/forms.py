@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from .collections import MAX_NAME_CHARS
 from .models import Collection, Document, Reflection, User
 
 
@@ -12,23 +13,10 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
 
 
-class CollectionForm(forms.ModelForm):
-    class Meta:
-        model = Collection
-        fields = ["name"]
+class CollectionForm(forms.Form):
+    """A collection's name; the name rule is the service's (reflect/collections.py)."""
 
-    def __init__(self, *args, owner: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Collection.objects.filter(owner=self.owner, name=name).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise forms.ValidationError("You already have a collection with this name.")
-        return name
+    name = forms.CharField(max_length=MAX_NAME_CHARS, strip=True)
 
 
 class DocumentSelectionForm(forms.Form):

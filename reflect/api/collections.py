@@ -1,11 +1,12 @@
 """Collections: create, list, read, rename, delete, and add or remove documents."""
 
-from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from .. import documents as service
+from .. import collections as service
 from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
@@ -14,7 +15,7 @@ from .schemas import CollectionIn, CollectionOut, DocumentIdsIn, Id, Page
 router = Router(tags=["collections"])
 
 
-def owned(request, collection_id: int) -> Collection:
+def owned(request: HttpRequest, collection_id: int) -> Collection:
     return get_object_or_404(
         Collection.objects.prefetch_related("documents"),
         pk=collection_id,
@@ -22,31 +23,15 @@ def owned(request, collection_id: int) -> Collection:
     )
 
 
-def name_taken(name: str) -> ApiError:
-    return ApiError(
-        409, f"you already have a collection named “{name}”", code="name_taken"
-    )
-
-
 @router.get("/", response=answers({200: list[CollectionOut]}), url_name="collections")
 @paginate(Page)
-def list_collections(request):
+def list_collections(request: HttpRequest) -> QuerySet[Collection]:
     return Collection.objects.filter(owner=request.auth).prefetch_related("documents")
 
 
 @router.post("/", response=answers({201: CollectionOut}, 409))
-def create_collection(request, payload: CollectionIn):
-    name = payload.name.strip()
-    if not name:
-        raise ApiError(422, "the name must not be blank")
-    if Collection.objects.filter(owner=request.auth, name=name).exists():
-        raise name_taken(name)
-    try:
-        with transaction.atomic():
-            collection = service.create_collection(owner=request.auth, name=name)
-    except IntegrityError:
-        # Two requests created the same name at once; the other won.
-        raise name_taken(name) from None
+def create_collection(request: HttpRequest, payload: CollectionIn) -> Status:
+    collection = service.create_collection(owner=request.auth, name=payload.name)
     return Status(201, owned(request, collection.pk))
 
 
@@ -55,30 +40,22 @@ def create_collection(request, payload: CollectionIn):
     response=answers({200: CollectionOut}, 404),
     url_name="collection",
 )
-def get_collection(request, collection_id: Id):
+def get_collection(request: HttpRequest, collection_id: Id) -> Collection:
     return owned(request, collection_id)
 
 
 @router.patch("/{int:collection_id}/", response=answers({200: CollectionOut}, 404, 409))
-def rename_collection(request, collection_id: Id, payload: CollectionIn):
+def rename_collection(
+    request: HttpRequest, collection_id: Id, payload: CollectionIn
+) -> Collection:
     collection = owned(request, collection_id)
-    name = payload.name.strip()
-    if not name:
-        raise ApiError(422, "the name must not be blank")
-    if (
-        Collection.objects.filter(owner=request.auth, name=name)
-        .exclude(pk=collection.pk)
-        .exists()
-    ):
-        raise name_taken(name)
-    service.rename_collection(collection=collection, name=name)
-    return collection
+    return service.rename_collection(collection=collection, name=payload.name)
 
 
 @router.delete("/{int:collection_id}/", response=answers({204: None}, 404))
-def delete_collection(request, collection_id: Id):
+def delete_collection(request: HttpRequest, collection_id: Id) -> Status:
     """Delete the collection; its documents are kept."""
-    owned(request, collection_id).delete()
+    service.delete_collection(collection=owned(request, collection_id))
     return Status(204, None)
 
 
@@ -87,7 +64,9 @@ def delete_collection(request, collection_id: Id):
     response=answers({200: CollectionOut}, 404),
     url_name="collection-documents",
 )
-def add_documents(request, collection_id: Id, payload: DocumentIdsIn):
+def add_documents(
+    request: HttpRequest, collection_id: Id, payload: DocumentIdsIn
+) -> Collection:
     """Add your documents to the collection; ids that are not yours answer 404 and add nothing."""
     collection = owned(request, collection_id)
     wanted = set(payload.document_ids)
@@ -112,7 +91,7 @@ def add_documents(request, collection_id: Id, payload: DocumentIdsIn):
     response=answers({204: None}, 404),
     url_name="collection-document",
 )
-def remove_document(request, collection_id: Id, document_id: Id):
+def remove_document(request: HttpRequest, collection_id: Id, document_id: Id) -> Status:
     """Take a document out of the collection (the document itself is kept)."""
     collection = owned(request, collection_id)
     if not collection.documents.filter(pk=document_id).exists():

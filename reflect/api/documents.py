@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from .. import collections, uploads
 from .. import documents as service
-from .. import uploads
 from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
@@ -74,7 +74,7 @@ def upload_documents(
     results = refused + [upload_one(request.auth, uploaded) for uploaded in files]
     accepted = [r["document"] for r in results if r["document"] is not None]
     if collection is not None and accepted:
-        service.add_to_collection(
+        collections.add_to_collection(
             collection=collection, document_ids=[d.pk for d in accepted]
         )
     too_large = [r.pop("too_large") for r in results]

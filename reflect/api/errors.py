@@ -12,6 +12,8 @@ from kombu.exceptions import OperationalError as QueueUnavailable
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from ..collections import CollectionNameError
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -91,6 +93,14 @@ def install(api: NinjaAPI) -> None:
         return respond(
             request, exc.status, exc.message, code=exc.code, details=exc.details
         )
+
+    @api.exception_handler(CollectionNameError)
+    def collection_name_refused(
+        request: HttpRequest, exc: CollectionNameError
+    ) -> HttpResponse:
+        if exc.taken:
+            return respond(request, 409, exc.message, code="name_taken")
+        return respond(request, 422, exc.message, details={"field": "name"})
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc):

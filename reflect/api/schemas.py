@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
+from ..collections import MAX_NAME_CHARS
 from ..models import Document, Reflection
 from ..reasoning.schema import CheckedResult
 from ..reflections.asking import MAX_QUESTION_CHARS, PRESETS
@@ -121,7 +122,7 @@ class UploadOut(Schema):
 
 
 class CollectionIn(Schema):
-    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    name: Annotated[Text, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 
 
 class DocumentIdsIn(Schema):

@@ -68,6 +68,13 @@ def test_a_blank_overlong_or_nul_name_answers_422(api, name):
     assert not Collection.objects.exists()
 
 
+def test_a_name_of_spaces_answers_422_with_the_services_reason(api):
+    error = assert_error(api.post("/api/collections/", {"name": "   "}), 422, "invalid")
+
+    assert error["message"] == "A collection needs a name."
+    assert error["details"] == {"field": "name"}
+
+
 def test_adding_a_document_that_is_not_mine_adds_nothing_and_names_it(
     api, api_user, stranger
 ):

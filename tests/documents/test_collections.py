@@ -23,8 +23,26 @@ def test_two_collections_of_one_person_cannot_share_a_name(client, owner):
     response = client.post("/collections/", {"name": "Q3"})
 
     assert response.status_code == 200
-    assert "already have a collection with this name" in response.content.decode()
+    assert "You already have a collection named “Q3”." in response.content.decode()
     assert Collection.objects.count() == 1
+
+
+def test_a_rename_to_a_taken_or_blank_name_keeps_the_old_name_and_says_why(
+    client, owner
+):
+    Collection.objects.create(owner=owner, name="Q3")
+    collection = Collection.objects.create(owner=owner, name="Q4")
+
+    taken = client.post(
+        f"/collections/{collection.pk}/rename/", {"name": " Q3 "}, follow=True
+    )
+    blank = client.post(
+        f"/collections/{collection.pk}/rename/", {"name": "   "}, follow=True
+    )
+
+    assert "You already have a collection named “Q3”." in taken.content.decode()
+    assert "This field is required." in blank.content.decode()
+    assert Collection.objects.get(pk=collection.pk).name == "Q4"
 
 
 def test_rename_and_delete_keep_the_documents(client, owner):

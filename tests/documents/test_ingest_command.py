@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from reflect.models import Collection
 
@@ -76,3 +77,16 @@ def test_an_unknown_user_is_a_clear_error(capsys, tmp_path):
 
     with pytest.raises(CommandError, match="no user named 'nobody'"):
         call_command("ingest", str(tmp_path), "--user", "nobody")
+
+
+def test_a_collection_name_the_rule_refuses_stops_before_any_file(capsys, tmp_path):
+    make_user("ada")
+    (tmp_path / "notes.txt").write_text("Alice: We need a budget owner.\n")
+
+    with pytest.raises(CommandError, match="at most 200 characters"):
+        call_command(
+            "ingest", str(tmp_path), "--user", "ada", "--collection", "x" * 201
+        )
+
+    assert not Collection.objects.exists()
+    assert capsys.readouterr().out == ""

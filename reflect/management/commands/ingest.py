@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ... import collections
 from ... import documents as service
 from ...models import Collection, Document, User
 
@@ -29,9 +30,10 @@ class Command(BaseCommand):
             raise CommandError(f"no user named {user!r}")
         target = None
         if collection:
-            target, _ = Collection.objects.get_or_create(
-                owner=owner, name=collection.strip()
-            )
+            try:
+                target = collections.collection_named(owner=owner, name=collection)
+            except collections.CollectionNameError as error:
+                raise CommandError(error.message) from None
         failed = False
         for path in expand(paths):
             line = ingest_one(
