@@ -59,6 +59,13 @@
     }, 0);
   });
 
+  // Destructive forms ask first (data-confirm holds the question): no inline handlers, so
+  // the Content-Security-Policy can forbid them.
+  document.addEventListener("submit", function (event) {
+    const question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  }, true);
+
   document.addEventListener("htmx:afterSwap", updateTitle);
   document.addEventListener("DOMContentLoaded", updateTitle);
 })();

@@ -53,15 +53,26 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors = []
+    errors, violations = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Chromium reports each Content-Security-Policy violation on the console.
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.js_errors = errors
+    page.csp_violations = violations
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(
         path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True
     )
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
