@@ -177,6 +177,22 @@ REFLECT_MAX_DOCX_UNCOMPRESSED_BYTES = env_int(
     "REFLECT_MAX_DOCX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
 )
 REFLECT_MAX_PDF_PAGES = env_int("REFLECT_MAX_PDF_PAGES", 2000)
+# What one file's text may hold, checked while extracting (#14): 2 M characters are about
+# 500k tokens, a 40-hour transcript; the counts bound files of many tiny pieces.
+REFLECT_MAX_EXTRACTED_CHARS = env_int("REFLECT_MAX_EXTRACTED_CHARS", 2_000_000)
+REFLECT_MAX_DOCX_PARAGRAPHS = env_int("REFLECT_MAX_DOCX_PARAGRAPHS", 100_000)
+REFLECT_MAX_TRANSCRIPT_CUES = env_int("REFLECT_MAX_TRANSCRIPT_CUES", 100_000)
+REFLECT_MAX_TEXT_LINES = env_int("REFLECT_MAX_TEXT_LINES", 200_000)
+if (
+    min(
+        REFLECT_MAX_EXTRACTED_CHARS,
+        REFLECT_MAX_DOCX_PARAGRAPHS,
+        REFLECT_MAX_TRANSCRIPT_CUES,
+        REFLECT_MAX_TEXT_LINES,
+    )
+    < 1
+):
+    raise ImproperlyConfigured("REFLECT_MAX_* extraction limits must be at least 1")
 REFLECT_EXTRACTION_SOFT_TIME_LIMIT = env_int("REFLECT_EXTRACTION_SOFT_TIME_LIMIT", 120)
 # Django refuses request bodies over this before our own per-file check can speak; keep it
 # above the per-file limit so the user gets our specific message.
@@ -196,6 +212,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Reflections are long: a worker must not hoard queued tasks another worker could run.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process whose resident memory passed this (KiB) is replaced once its task ends, so
+# one large file does not leave a worker holding its peak for the tasks after it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600 * 1024
+)
 # JSON only: task arguments are ids, never pickled objects.
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -57,13 +57,13 @@ def _docx(data, *, kind, limits):
 def _plaintext(data, *, kind, limits):
     from .plaintext import extract_plaintext
 
-    return extract_plaintext(data, kind=kind)
+    return extract_plaintext(data, kind=kind, limits=limits)
 
 
 def _transcript(data, *, kind, limits):
     from .transcripts import extract_transcript
 
-    return extract_transcript(data, kind=kind)
+    return extract_transcript(data, kind=kind, limits=limits)
 
 
 _EXTRACTORS = {

@@ -31,7 +31,7 @@ def extract_pdf(data: bytes, *, limits: Limits) -> Extraction:
             f"too many pages: {count} (the limit is {limits.max_pdf_pages})"
         )
 
-    builder = TextBuilder()
+    builder = TextBuilder(max_chars=limits.max_extracted_chars)
     failure = None
     for number in range(1, count + 1):
         try:

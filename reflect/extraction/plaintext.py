@@ -8,7 +8,7 @@ so a quote is traced to its turn.
 
 import re
 
-from .base import Extraction, ExtractionError
+from .base import Extraction, ExtractionError, Limits, too_many, too_much_text
 from .speakers import speaker_prefix
 from .textcodec import decode_text, normalize_text
 
@@ -19,13 +19,17 @@ TRANSCRIPT_SHARE = 0.5
 TRANSCRIPT_MIN_TURNS = 3
 
 
-def extract_plaintext(data: bytes, *, kind: str) -> Extraction:
+def extract_plaintext(data: bytes, *, kind: str, limits: Limits) -> Extraction:
     text = decode_text(data)
     if text is None:
         raise ExtractionError("this file is not text")
     text = normalize_text(text)
     if not text.strip():
         raise ExtractionError("empty file")
+    if len(text) > limits.max_extracted_chars:
+        raise too_much_text(limits.max_extracted_chars)
+    if text.count("\n") + (not text.endswith("\n")) > limits.max_text_lines:
+        raise too_many(limits.max_text_lines, "lines")
 
     speakers = _transcript_speakers(text)
     pattern = LINE if speakers else BLOCK

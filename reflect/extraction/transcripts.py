@@ -15,7 +15,7 @@ from the words it points at, even in captions that name nobody.
 import html
 import re
 
-from .base import Extraction, ExtractionError, TextBuilder
+from .base import Extraction, ExtractionError, Limits, TextBuilder, too_many
 from .speakers import bracketed_speaker, speaker_prefix
 from .textcodec import decode_text, normalize_text
 
@@ -35,12 +35,16 @@ BLOCK_KEYWORD = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 SPACES = re.compile(r"[ \t\u00a0\u200b\u200e\u200f]+")
 
 
-def extract_transcript(data: bytes, *, kind: str) -> Extraction:
+def extract_transcript(data: bytes, *, kind: str, limits: Limits) -> Extraction:
     text = decode_text(data)
     if text is None:
         raise ExtractionError("this file is not text")
+    # Every cue has a timing line with an arrow: counting arrows bounds the cues before
+    # any is parsed.
+    if text.count("-->") > limits.max_transcript_cues:
+        raise too_many(limits.max_transcript_cues, "cues")
     cues = parse_cues(normalize_text(text), vtt=kind == "vtt")
-    builder = TextBuilder()
+    builder = TextBuilder(max_chars=limits.max_extracted_chars)
     speakers: dict[str, None] = {}
     for seconds, speaker, words in merge_turns(cues):
         time = clock(seconds)

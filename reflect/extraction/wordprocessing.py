@@ -10,13 +10,14 @@ Tracked changes are read as if accepted: deletions dropped, insertions and moves
 """
 
 import io
+import re
 import zipfile
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .base import Extraction, ExtractionError, Limits, TextBuilder
+from .base import Extraction, ExtractionError, Limits, TextBuilder, too_many
 from .errors import PASS_THROUGH, damaged
 from .textcodec import normalize_text
 
@@ -67,6 +68,9 @@ SAFE_XML = etree.XMLParser(
 )
 MAX_COMPRESSION_RATIO = 200  # ordinary WordprocessingML compresses 5-30 times
 RATIO_CHECK_BYTES = 2 * 1024 * 1024
+# The start tag of a paragraph, whatever its prefix (w:p, a:p in drawings): not w:pPr, w:pict.
+PARAGRAPH_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+SCAN_CHUNK = 1024 * 1024
 
 
 def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
@@ -78,7 +82,7 @@ def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
     except Exception as error:
         raise damaged(error) from error
     try:
-        walker = _Walker(document)
+        walker = _Walker(document, max_chars=limits.max_extracted_chars)
         walker.walk()
     except RecursionError as error:
         raise ExtractionError("damaged file: the document nests too deeply") from error
@@ -111,6 +115,9 @@ def check_package(data: bytes, *, limits: Limits) -> None:
                         f"file too large when uncompressed: {info.filename} expands "
                         f"{info.file_size // max(info.compress_size, 1)} times (a zip bomb?)"
                     )
+            # python-docx holds the whole XML tree: 1.66 M tiny paragraphs took 2.4 GB.
+            # Counting their tags in the zip stream stops such a file before it is parsed.
+            _check_paragraphs(archive, infos, limit=limits.max_docx_paragraphs)
             names = {info.filename for info in infos}
             for name in (
                 "_rels/.rels",
@@ -129,14 +136,36 @@ def check_package(data: bytes, *, limits: Limits) -> None:
         raise damaged(error) from error
 
 
+def _check_paragraphs(archive, infos, *, limit: int) -> None:
+    count = 0
+    for info in infos:
+        if not (info.filename.startswith("word/") and info.filename.endswith(".xml")):
+            continue
+        with archive.open(info) as part:
+            rest = b""
+            while chunk := part.read(SCAN_CHUNK):
+                data = rest + chunk
+                # A tag cut by the chunk boundary is counted with the next chunk.
+                cut = data.rfind(b"<")
+                if cut < 0:
+                    cut = len(data)
+                count += sum(1 for _ in PARAGRAPH_START.finditer(data, 0, cut))
+                rest = data[cut:]
+                if count > limit:
+                    raise too_many(limit, "paragraphs")
+            count += sum(1 for _ in PARAGRAPH_START.finditer(rest))
+    if count > limit:
+        raise too_many(limit, "paragraphs")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
 
 class _Walker:
-    def __init__(self, document) -> None:
+    def __init__(self, document, *, max_chars: int) -> None:
         self.document = document
-        self.builder = TextBuilder()
+        self.builder = TextBuilder(max_chars=max_chars)
         self.paragraph = 0
         self.tables = 0
         self.carry = (
