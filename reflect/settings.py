@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "reflect.content_security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +100,9 @@ if not DEBUG:
     # Development serves static files from the ASGI handler (reflect/asgi.py); production from
     # the web process too, out of STATIC_ROOT as collectstatic left it.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# DEBUG's error page never shows a connection URL (they carry passwords).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "reflect.error_reports.CredentialsFilter"
 
 ROOT_URLCONF = "reflect.urls"
 WSGI_APPLICATION = "reflect.wsgi.application"

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import documents as service
 from .. import uploads
 from ..extraction import locators
-from ..models import Document
+from ..models import Document, User
 
 
-def document_list(request):
+def document_list(request: HttpRequest) -> HttpResponse:
     docs = Document.objects.filter(owner=request.user).defer("text", "segments")
     page = Paginator(docs, 50).get_page(request.GET.get("page"))
     context = {
@@ -27,7 +28,7 @@ def document_list(request):
 
 
 @require_POST
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     files = request.FILES.getlist("files")
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
     too_large = [
@@ -50,7 +51,7 @@ def upload(request):
     return _upload_response(request, results)
 
 
-def _upload_one(owner, uploaded) -> dict:
+def _upload_one(owner: User, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(owner=owner, uploaded=uploaded)
     if outcome.upload is None:
         return {"name": outcome.name, "ok": False, "error": outcome.error}
@@ -65,7 +66,9 @@ def _upload_one(owner, uploaded) -> dict:
     }
 
 
-def _upload_response(request, results: list[dict], error: str = ""):
+def _upload_response(
+    request: HttpRequest, results: list[dict], error: str = ""
+) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if wants_json:
         return JsonResponse(
@@ -81,7 +84,7 @@ def _upload_response(request, results: list[dict], error: str = ""):
     return redirect("documents")
 
 
-def document_detail(request, pk: int):
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk, owner=request.user)
     template = (
         "documents/detail.html#document-status"
@@ -137,7 +140,7 @@ def document_blocks(
     return blocks
 
 
-def document_original(request, pk: int):
+def document_original(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document, pk=pk, owner=request.user)
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.original_name
@@ -145,7 +148,7 @@ def document_original(request, pk: int):
 
 
 @require_POST
-def document_delete(request, pk: int):
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk, owner=request.user)
     service.delete_document(document=document)
     messages.success(request, f"Deleted {document.title}.")
