@@ -1,13 +1,15 @@
 """Documents: upload several files at once (extraction is queued), list, read, delete."""
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from .. import collections, uploads
 from .. import documents as service
-from ..models import Collection, Document
+from ..models import Collection, Document, User
 from .errors import ApiError
 from .responses import answers
 from .schemas import (
@@ -28,7 +30,9 @@ class DocumentFilters(Schema):
 
 @router.get("/", response=answers({200: list[DocumentOut]}), url_name="documents")
 @paginate(Page)
-def list_documents(request, filters: Query[DocumentFilters]):
+def list_documents(
+    request: HttpRequest, filters: Query[DocumentFilters]
+) -> QuerySet[Document]:
     documents = Document.objects.filter(owner=request.auth).defer("text", "segments")
     if filters.status:
         documents = documents.filter(status=filters.status)
@@ -37,10 +41,10 @@ def list_documents(request, filters: Query[DocumentFilters]):
 
 @router.post("/", response=answers({202: UploadOut}, 404, 413))
 def upload_documents(
-    request,
+    request: HttpRequest,
     files: File[list[UploadedFile]] = None,
     collection_id: Form[Id | None] = None,
-):
+) -> Status:
     """Store each file and queue its extraction; each file's outcome is in `results`.
 
     202 when at least one file was accepted (created or already there): poll each document's
@@ -97,7 +101,7 @@ def upload_documents(
     )
 
 
-def upload_one(owner, uploaded: UploadedFile) -> dict:
+def upload_one(owner: User, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(owner=owner, uploaded=uploaded)
     if outcome.upload is None:
         return {
@@ -121,7 +125,7 @@ def upload_one(owner, uploaded: UploadedFile) -> dict:
     response=answers({200: DocumentDetailOut}, 404),
     url_name="document",
 )
-def get_document(request, document_id: Id):
+def get_document(request: HttpRequest, document_id: Id) -> Document:
     """The document with its extracted text (empty until status is ready)."""
     return get_object_or_404(
         Document.objects.prefetch_related("collections"),
@@ -131,7 +135,7 @@ def get_document(request, document_id: Id):
 
 
 @router.delete("/{int:document_id}/", response=answers({204: None}, 404))
-def delete_document(request, document_id: Id):
+def delete_document(request: HttpRequest, document_id: Id) -> Status:
     document = get_object_or_404(Document, pk=document_id, owner=request.auth)
     service.delete_document(document=document)
     return Status(204, None)

@@ -89,7 +89,7 @@ def install(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(ApiError)
-    def api_error(request, exc: ApiError):
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         return respond(
             request, exc.status, exc.message, code=exc.code, details=exc.details
         )
@@ -103,7 +103,7 @@ def install(api: NinjaAPI) -> None:
         return respond(request, 422, exc.message, details={"field": "name"})
 
     @api.exception_handler(AuthenticationError)
-    def unauthorized(request, exc):
+    def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(
             request,
             401,
@@ -113,7 +113,7 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(Throttled)
-    def throttled(request, exc: Throttled):
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         headers = {"Retry-After": str(int(exc.wait))} if exc.wait else {}
         return respond(
             request,
@@ -123,15 +123,15 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(HttpError)
-    def http_error(request, exc: HttpError):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return respond(request, exc.status_code, str(exc))
 
     @api.exception_handler(Http404)
-    def missing(request, exc):
+    def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, "not found")
 
     @api.exception_handler(ValidationError)
-    def invalid(request, exc: ValidationError):
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         details = [
             {
                 "location": list(error.get("loc", [])),
@@ -151,15 +151,15 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(RequestDataTooBig)
-    def too_big(request, exc):
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return respond(request, 413, f"the request is too large: {exc}")
 
     @api.exception_handler(TooManyFilesSent)
-    def too_many_files(request, exc):
+    def too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
         return respond(request, 413, f"too many files in one request: {exc}")
 
     @api.exception_handler(QueueUnavailable)
-    def queue_down(request, exc):
+    def queue_down(request: HttpRequest, exc: QueueUnavailable) -> HttpResponse:
         return respond(
             request,
             503,

@@ -1,5 +1,7 @@
 """Notifications: one per finished reflection; list them and mark them read."""
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -24,7 +26,9 @@ class MarkedOut(Schema):
     "/", response=answers({200: list[NotificationOut]}), url_name="notifications"
 )
 @paginate(Page)
-def list_notifications(request, filters: Query[NotificationFilters]):
+def list_notifications(
+    request: HttpRequest, filters: Query[NotificationFilters]
+) -> QuerySet[Notification]:
     """Newest first; `unread=true` lists only those not read yet."""
     if filters.unread:
         return service.unread(request.auth)
@@ -36,7 +40,7 @@ def list_notifications(request, filters: Query[NotificationFilters]):
     response=answers({200: NotificationOut}, 404),
     url_name="notification-read",
 )
-def mark_read(request, notification_id: Id):
+def mark_read(request: HttpRequest, notification_id: Id) -> Notification:
     notification = get_object_or_404(
         Notification, pk=notification_id, user=request.auth
     )
@@ -45,5 +49,5 @@ def mark_read(request, notification_id: Id):
 
 
 @router.post("/read-all/", response=answers({200: MarkedOut}))
-def mark_all_read(request):
+def mark_all_read(request: HttpRequest) -> dict:
     return {"marked": service.mark_all_read(user=request.auth)}

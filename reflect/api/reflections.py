@@ -2,6 +2,8 @@
 
 from typing import Annotated
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -46,7 +48,7 @@ def as_out(reflection: Reflection) -> dict:
     }
 
 
-def owned(request, reflection_id: int) -> Reflection:
+def owned(request: HttpRequest, reflection_id: int) -> Reflection:
     return get_object_or_404(Reflection, pk=reflection_id, owner=request.auth)
 
 
@@ -54,7 +56,9 @@ def owned(request, reflection_id: int) -> Reflection:
     "/", response=answers({200: list[ReflectionSummaryOut]}), url_name="reflections"
 )
 @paginate(Page)
-def list_reflections(request, filters: Query[ReflectionFilters]):
+def list_reflections(
+    request: HttpRequest, filters: Query[ReflectionFilters]
+) -> QuerySet[Reflection]:
     """Your reflections, newest first; `q` searches questions, summaries and findings."""
     return history.search(
         owner=request.auth,
@@ -68,10 +72,10 @@ def list_reflections(request, filters: Query[ReflectionFilters]):
 
 @router.post("/", response=answers({200: EstimateOut, 202: ReflectionOut}, 404, 409))
 def start_reflection(
-    request,
+    request: HttpRequest,
     payload: ReflectionIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")] = "",
-):
+) -> Status:
     """Queue a reflection (202; poll its `url`), or with `estimate_only` return what it would
     send and cost (200) and create nothing.
 
@@ -123,7 +127,7 @@ def start_reflection(
     response=answers({200: ReflectionOut}, 404),
     url_name="reflection",
 )
-def get_reflection(request, reflection_id: Id):
+def get_reflection(request: HttpRequest, reflection_id: Id) -> dict:
     """Status and progress while it runs; summary, findings (with verified quotes) and usage once finished."""
     return as_out(owned(request, reflection_id))
 
@@ -133,7 +137,7 @@ def get_reflection(request, reflection_id: Id):
     response=answers({200: ReflectionOut}, 404, 409),
     url_name="reflection-cancel",
 )
-def cancel_reflection(request, reflection_id: Id):
+def cancel_reflection(request: HttpRequest, reflection_id: Id) -> dict:
     reflection = owned(request, reflection_id)
     if not lifecycle.cancel_reflection(reflection=reflection):
         raise ApiError(
@@ -148,7 +152,7 @@ def cancel_reflection(request, reflection_id: Id):
     response=answers({202: ReflectionOut}, 404, 409),
     url_name="reflection-retry",
 )
-def retry_reflection(request, reflection_id: Id):
+def retry_reflection(request: HttpRequest, reflection_id: Id) -> Status:
     reflection = owned(request, reflection_id)
     try:
         lifecycle.retry_reflection(reflection=reflection)

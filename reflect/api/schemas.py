@@ -11,7 +11,7 @@ from ninja.pagination import PaginationBase
 from pydantic import AfterValidator
 
 from ..collections import MAX_NAME_CHARS
-from ..models import Document, Reflection
+from ..models import Collection, Document, Notification, Reflection
 from ..reasoning.schema import CheckedResult
 from ..reflections.asking import MAX_QUESTION_CHARS, PRESETS
 
@@ -59,7 +59,7 @@ class Page(PaginationBase):
     items_attribute = "items"
 
     def paginate_queryset(
-        self, queryset: QuerySet, pagination: Input, **params
+        self, queryset: QuerySet, pagination: Input, **params: Any
     ) -> dict:
         start, end = pagination.offset, pagination.offset + pagination.limit
         return {
@@ -91,7 +91,7 @@ class DocumentOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_url(document) -> str:
+    def resolve_url(document: Document) -> str:
         return reverse("api:document", args=[document.pk])
 
 
@@ -100,7 +100,7 @@ class DocumentDetailOut(DocumentOut):
     collection_ids: list[int]
 
     @staticmethod
-    def resolve_collection_ids(document) -> list[int]:
+    def resolve_collection_ids(document: Document) -> list[int]:
         return [c.pk for c in document.collections.all()]
 
 
@@ -137,11 +137,11 @@ class CollectionOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_document_ids(collection) -> list[int]:
+    def resolve_document_ids(collection: Collection) -> list[int]:
         return sorted(d.pk for d in collection.documents.all())
 
     @staticmethod
-    def resolve_url(collection) -> str:
+    def resolve_url(collection: Collection) -> str:
         return reverse("api:collection", args=[collection.pk])
 
 
@@ -188,7 +188,7 @@ class ReflectionSummaryOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_url(reflection) -> str:
+    def resolve_url(reflection: Reflection | dict) -> str:
         pk = reflection["id"] if isinstance(reflection, dict) else reflection.pk
         return reverse("api:reflection", args=[pk])
 
@@ -221,5 +221,5 @@ class NotificationOut(Schema):
     reflection_url: str
 
     @staticmethod
-    def resolve_reflection_url(notification) -> str:
+    def resolve_reflection_url(notification: Notification) -> str:
         return reverse("api:reflection", args=[notification.reflection_id])

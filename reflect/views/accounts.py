@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from ..models.users import new_webhook_secret
 
 
 @login_not_required
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -19,7 +20,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
-def account_settings(request):
+def account_settings(request: HttpRequest) -> HttpResponse:
     form = NotificationSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -33,7 +34,7 @@ def account_settings(request):
 
 
 @require_POST
-def regenerate_webhook_secret(request):
+def regenerate_webhook_secret(request: HttpRequest) -> HttpResponse:
     request.user.webhook_secret = new_webhook_secret()
     request.user.save(update_fields=["webhook_secret"])
     messages.success(request, "New webhook secret generated: update your receiver.")

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, JsonResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from ..models import Collection
 @csrf_exempt
 @login_not_required
 @require_POST
-def drop(request, pk: int, secret: str):
+def drop(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
     collection = inbox.collection_for_secret(pk=pk, secret=secret)
     if collection is None:
         raise Http404
@@ -42,7 +43,7 @@ def drop(request, pk: int, secret: str):
     return JsonResponse({"results": results, "error": ""})
 
 
-def _drop_one(collection: Collection, uploaded) -> dict:
+def _drop_one(collection: Collection, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(
         owner=collection.owner, uploaded=uploaded, collection=collection
     )
@@ -58,7 +59,7 @@ def _drop_one(collection: Collection, uploaded) -> dict:
 
 
 @require_POST
-def drop_secret(request, pk: int):
+def drop_secret(request: HttpRequest, pk: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=pk, owner=request.user)
     if request.POST.get("action") == "revoke":
         inbox.revoke_upload_secret(collection=collection)

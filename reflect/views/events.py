@@ -9,28 +9,39 @@ updates slower, never absent.
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
-from ..events import channel_for
+from ..events import allowed_page_origin, channel_for
 
 STREAM_SECONDS = 300
 KEEPALIVE_SECONDS = 15
 
 
-async def event_stream(request):
+async def event_stream(request: HttpRequest) -> HttpResponseBase:
     user = await request.auser()
     if not user.is_authenticated:
-        return HttpResponse(status=401)
-    response = StreamingHttpResponse(stream(user.pk), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache, no-transform"
-    response["X-Accel-Buffering"] = "no"
+        response = HttpResponse(status=401)
+    else:
+        response = StreamingHttpResponse(
+            stream(user.pk), content_type="text/event-stream"
+        )
+        response["Cache-Control"] = "no-cache, no-transform"
+        response["X-Accel-Buffering"] = "no"
+    # Pages are served from another port (gunicorn); let them read the stream with cookies.
+    origin = allowed_page_origin(request)
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Credentials"] = "true"
+        response["Vary"] = "Origin"
     return response
 
 
-async def stream(user_id: int):
+async def stream(user_id: int) -> AsyncIterator[str]:
     yield "retry: 3000\n\n"
     client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
     pubsub = client.pubsub()

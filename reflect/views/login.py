@@ -1,15 +1,18 @@
 """Log-in with failed attempts limited per username and per address (reflect/login_throttle.py)."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
 
 from .. import login_throttle
 
 
 class LoginView(auth_views.LoginView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Checked before the password, so a locked account cannot be probed further.
         username = request.POST.get("username", "")
         wait = login_throttle.locked_for(
@@ -24,14 +27,14 @@ class LoginView(auth_views.LoginView):
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = self.request.POST.get("username", "")
         login_throttle.record_failure(
             username=username, ip=login_throttle.client_ip(self.request)
         )
         return super().form_invalid(form)
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         login_throttle.clear(
             username=form.get_user().get_username(),
             ip=login_throttle.client_ip(self.request),
@@ -40,7 +43,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_not_required
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin site's log-in behind the same limits: it would otherwise be a second door."""
     ip = login_throttle.client_ip(request)
     username = request.POST.get("username", "")

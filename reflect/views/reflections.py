@@ -11,7 +11,7 @@ from ..models import Reflection
 from ..reflections import asking, lifecycle
 
 
-def reflection_list(request):
+def reflection_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET or None, owner=request.user)
     reflections = history.search(
         owner=request.user, filters=form.cleaned_data if form.is_valid() else {}
@@ -26,7 +26,7 @@ def reflection_list(request):
     )
 
 
-def ask(request):
+def ask(request: HttpRequest) -> HttpResponse:
     form = AskForm(request.POST or request.GET or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +61,7 @@ def ask(request):
     return render(request, "reflections/ask.html", {"form": form})
 
 
-def reflection_detail(request, pk: int):
+def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reflection = get_object_or_404(
         Reflection.objects.select_related("collection", "parent"),
         pk=pk,
@@ -101,7 +101,7 @@ def _earlier_run(request: HttpRequest, reflection: Reflection) -> int | None:
 
 
 @require_POST
-def reflection_cancel(request, pk: int):
+def reflection_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     if not lifecycle.cancel_reflection(reflection=reflection):
         messages.error(request, "Only a queued or running reflection can be cancelled.")
@@ -109,7 +109,7 @@ def reflection_cancel(request, pk: int):
 
 
 @require_POST
-def reflection_retry(request, pk: int):
+def reflection_retry(request: HttpRequest, pk: int) -> HttpResponse:
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     try:
         lifecycle.retry_reflection(reflection=reflection)
@@ -119,7 +119,7 @@ def reflection_retry(request, pk: int):
 
 
 @require_POST
-def reflection_delete(request, pk: int):
+def reflection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     lifecycle.delete_reflection(reflection=reflection)
     messages.success(request, "Reflection deleted.")
@@ -127,7 +127,7 @@ def reflection_delete(request, pk: int):
 
 
 @require_POST
-def reflection_follow_up(request, pk: int):
+def reflection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(Reflection, pk=pk, owner=request.user)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
@@ -147,7 +147,7 @@ def reflection_follow_up(request, pk: int):
 
 
 @require_POST
-def reflection_rerun(request, pk: int):
+def reflection_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     earlier = get_object_or_404(Reflection, pk=pk, owner=request.user)
     scope = (
         {"collection": earlier.collection}
@@ -169,7 +169,7 @@ def reflection_rerun(request, pk: int):
     return redirect(f"{reflection.get_absolute_url()}?compare={earlier.pk}")
 
 
-def reflection_compare(request, pk: int, other: int):
+def reflection_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     earlier = get_object_or_404(Reflection, pk=other, owner=request.user)
     comparison = history.compare(earlier=earlier, later=reflection)
@@ -180,7 +180,7 @@ def reflection_compare(request, pk: int, other: int):
     )
 
 
-def reflection_export(request, pk: int):
+def reflection_export(request: HttpRequest, pk: int) -> HttpResponse:
     reflection = get_object_or_404(Reflection, pk=pk, owner=request.user)
     response = HttpResponse(
         results.as_markdown(reflection=reflection),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -7,7 +8,7 @@ from ..models import Collection, Schedule
 from ..schedule_forms import ScheduleForm
 
 
-def schedule_create(request, pk: int):
+def schedule_create(request: HttpRequest, pk: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=pk, owner=request.user)
     form = ScheduleForm(
         request.POST or None,
@@ -21,7 +22,7 @@ def schedule_create(request, pk: int):
     )
 
 
-def schedule_detail(request, pk: int):
+def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(
         Schedule.objects.select_related("collection"), pk=pk, owner=request.user
     )
@@ -43,7 +44,7 @@ def schedule_detail(request, pk: int):
     )
 
 
-def schedule_edit(request, pk: int):
+def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(
         Schedule.objects.select_related("collection"), pk=pk, owner=request.user
     )
@@ -59,7 +60,7 @@ def schedule_edit(request, pk: int):
 
 
 @require_POST
-def schedule_pause(request, pk: int):
+def schedule_pause(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule, pk=pk, owner=request.user)
     service.set_enabled(schedule=schedule, enabled=not schedule.enabled)
     messages.success(
@@ -69,7 +70,7 @@ def schedule_pause(request, pk: int):
 
 
 @require_POST
-def schedule_delete(request, pk: int):
+def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule, pk=pk, owner=request.user)
     service.delete_schedule(schedule=schedule)
     messages.success(request, "Schedule deleted; its past runs are kept.")

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ class TokenForm(forms.Form):
     )
 
 
-def token_list(request):
+def token_list(request: HttpRequest) -> HttpResponse:
     """The person's API tokens; creating one shows its raw value on this response only."""
     form = TokenForm(request.POST or None)
     created = None
@@ -37,7 +38,7 @@ def token_list(request):
 
 
 @require_POST
-def token_revoke(request, pk: int):
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if service.revoke_token(token=token):
         messages.success(request, f"Revoked {token}: it no longer works.")
