@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -85,20 +87,28 @@ def _upload_response(
 
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.htmx:  # the status poll: the text is neither loaded nor rendered
+        document = get_object_or_404(
+            Document.objects.defer("text", "segments"), pk=pk, owner=request.user
+        )
+        return render(
+            request,
+            "documents/detail.html#document-status",
+            {"document": document, "collections": document.collections.all()},
+        )
     document = get_object_or_404(Document, pk=pk, owner=request.user)
-    template = (
-        "documents/detail.html#document-status"
-        if request.htmx
-        else "documents/detail.html"
+    text_page = page_of_text(
+        document,
+        number=request.GET.get("page", ""),
+        highlight=parse_range(request.GET.get("hl", "")),
     )
     return render(
         request,
-        template,
+        "documents/detail.html",
         {
             "document": document,
-            "blocks": document_blocks(
-                document, highlight=parse_range(request.GET.get("hl", ""))
-            ),
+            "text_page": text_page,
+            "blocks": text_page.blocks,
             "collections": document.collections.all(),
         },
     )
@@ -111,22 +121,88 @@ def parse_range(raw: str) -> tuple[int, int] | None:
     return None
 
 
+# One page of a document's text holds at most this many blocks and characters (a longer
+# block is cut), so no page is slow to render or heavy to load whatever the file (#14).
+PAGE_BLOCKS = 500
+PAGE_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class TextPage:
+    number: int
+    count: int
+    blocks: list[dict]
+    previous_url: str = ""
+    next_url: str = ""
+
+
+def page_of_text(
+    document: Document, *, number: str, highlight: tuple[int, int] | None
+) -> TextPage:
+    """The page `number` of the text, else the one holding `highlight`, else the first.
+
+    A page number past the end gives the last page.
+    """
+    wanted = int(number) if number.isdigit() and int(number) > 0 else None
+    chosen = first = last = None
+    count = 0
+    for count, pieces in enumerate(_pages(document.segments), start=1):
+        last = (count, pieces)
+        first = first or last
+        if chosen is None and (
+            count == wanted
+            or (wanted is None and highlight and pieces[-1][2] > highlight[0])
+        ):
+            chosen = last
+    chosen = chosen or (last if wanted else first)
+    if chosen is None:
+        return TextPage(number=1, count=0, blocks=[])
+    current, pieces = chosen
+    keep = f"&hl={highlight[0]}-{highlight[1]}" if highlight else ""
+    return TextPage(
+        number=current,
+        count=count,
+        blocks=document_blocks(document, pieces=pieces, highlight=highlight),
+        previous_url=f"?page={current - 1}{keep}#extracted-text" if current > 1 else "",
+        next_url=f"?page={current + 1}{keep}#extracted-text" if current < count else "",
+    )
+
+
+def _pages(segments: list[dict]):
+    """Yield each page as a list of (segment, start, end) pieces."""
+    page: list[tuple[dict, int, int]] = []
+    size = 0
+    for segment in segments:
+        start, end = segment["start"], segment["end"]
+        for lo in range(start, max(end, start + 1), PAGE_CHARS):
+            hi = min(end, lo + PAGE_CHARS)
+            if page and (len(page) == PAGE_BLOCKS or size + hi - lo > PAGE_CHARS):
+                yield page
+                page, size = [], 0
+            page.append((segment, lo, hi))
+            size += hi - lo
+    if page:
+        yield page
+
+
 def document_blocks(
-    document: Document, *, highlight: tuple[int, int] | None = None
+    document: Document,
+    *,
+    pieces: list[tuple[dict, int, int]],
+    highlight: tuple[int, int] | None = None,
 ) -> list[dict]:
-    """The extracted text cut at its segments, each with its locator, for display.
+    """The pieces of the extracted text, each with its segment's locator, for display.
 
     Blocks overlapping `highlight` (a quoted passage) carry it as before / marked / after.
     """
     text = document.text
     blocks = []
-    for s in document.segments:
-        start, end = s["start"], s["end"]
+    for segment, start, end in pieces:
         block = {
             "text": text[start:end],
             "start": start,
             "end": end,
-            "where": locators.label(locators.of_segment(s)),
+            "where": locators.label(locators.of_segment(segment)),
         }
         if highlight and highlight[0] < end and highlight[1] > start:
             lo, hi = max(highlight[0], start), min(highlight[1], end)

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reflect.models import Document
 
 from ..conftest import SHARED_CORPUS
+from ..extraction.hostile_files import paragraph_bomb, shared_stream_pdf
 from ..factories import make_user
 from ..workers import wait_for
 
@@ -77,7 +78,8 @@ BROKEN_CORPUS = [
 SPECIFIC = re.compile(
     r"^(damaged file: .+|encrypted PDF: a password is needed|empty file.*|no text layer: .+"
     r"|this file is named \.\w+ but .+|unsupported file type: .+|Strict Open XML .+"
-    r"|file too large.+|too many pages: \d+ \(the limit is \d+\))$"
+    r"|file too large.+|too many pages: \d+ \(the limit is \d+\)"
+    r"|the text is longer than [\d,]+ characters .+|more than [\d,]+ \w+: split the file)$"
 )
 GOOD_TRANSCRIPT = (
     b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Alice>We ship on Friday.</v>\n"
@@ -176,6 +178,16 @@ def hostile_files(tmp_path) -> list[tuple[str, bytes, str]]:
             "thousands-of-pages.pdf",
             many_blank_pages(5000),
             "error:too many pages: 5000",
+        ),
+        (
+            "paragraph-bomb.docx",
+            paragraph_bomb(),
+            "error:more than 100,000 paragraphs: split the file",
+        ),
+        (
+            "shared-stream.pdf",
+            shared_stream_pdf(),
+            "error:the text is longer than 2,000,000 characters",
         ),
         ("nothing.pdf", b"", "error:empty file"),
         (
