@@ -36,7 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from . import documents
+from . import collections, documents
 from .models import Collection, Document, User
 
 log = logging.getLogger(__name__)
@@ -177,11 +177,9 @@ def _ingest(
             return Outcome(owner.username, name, "waiting", "changed while being read")
         with transaction.atomic():
             upload = documents.upload_document(owner=owner, filename=name, data=data)
-            collection, _ = Collection.objects.get_or_create(
-                owner=owner, name=collection_name.strip()
-            )
+            collection = collections.collection_named(owner=owner, name=collection_name)
             collection.documents.add(upload.document)
-    except documents.UploadRejected as error:
+    except (documents.UploadRejected, collections.CollectionNameError) as error:
         return _fail(owner, folder, path, str(error))
     except OSError as error:
         return _fail(

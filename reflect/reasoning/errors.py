@@ -16,10 +16,13 @@ import re
 
 import openai
 
-RETRYABLE = "retryable"
-CONTEXT_OVERFLOW = "context_overflow"
-PERMANENT = "permanent"
-INVALID_OUTPUT = "invalid_output"
+from ..models import Reflection
+
+# The kinds are the reflection's error kinds (one home: Reflection.ErrorKind).
+RETRYABLE = Reflection.ErrorKind.RETRYABLE
+CONTEXT_OVERFLOW = Reflection.ErrorKind.CONTEXT_OVERFLOW
+PERMANENT = Reflection.ErrorKind.PERMANENT
+INVALID_OUTPUT = Reflection.ErrorKind.INVALID_OUTPUT
 
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 

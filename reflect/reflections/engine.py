@@ -25,7 +25,6 @@ from .claims import ClaimedRun
 
 log = logging.getLogger(__name__)
 MAX_REPLANS = 8
-SNAPSHOT = "snapshot"
 
 
 class Run(ClaimedRun):
@@ -68,7 +67,8 @@ class Run(ClaimedRun):
         self.manifest["left_out"] = left_out
         if not sources:
             raise ReasoningError(
-                "none of the reflection's documents is still available", kind=SNAPSHOT
+                "none of the reflection's documents is still available",
+                kind=Reflection.ErrorKind.SNAPSHOT,
             )
         return sources
 

@@ -66,7 +66,7 @@ def _run_claimed(
         log.exception("reflection %s failed unexpectedly", reflection_id)
         error = ReasoningError(
             "an internal error stopped this reflection; it has been logged",
-            kind="internal",
+            kind=Reflection.ErrorKind.INTERNAL,
         )
         return run.finish_failed(error)
     return run.finish_succeeded(result)
