@@ -8,4 +8,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinpu
 RUN useradd --create-home reflect && mkdir -p /data && chown reflect /data
 USER reflect
 EXPOSE 8000
-CMD ["uvicorn", "reflect.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
+# Pages and the API; docker-compose.yml runs the events stream (uvicorn) beside it.
+CMD ["gunicorn", "reflect.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8"]

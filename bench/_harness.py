@@ -75,24 +75,33 @@ def pct(values, p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def start_web(env: dict, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """uvicorn as in docker-compose.yml; returns the process and its base URL once /healthz answers."""
+def start_web(
+    env: dict, *, workers: int = 1, server: str = "uvicorn", threads: int = 8
+) -> tuple[subprocess.Popen, str]:
+    """A web server as in docker-compose.yml: `gunicorn` (pages, the API) or `uvicorn` (the
+    events stream, and everything before gunicorn); returns the process and its base URL once
+    /healthz answers."""
     port = free_port()
-    args = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "reflect.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    if workers > 1:
-        args += ["--workers", str(workers)]
+    if server == "gunicorn":
+        args = [sys.executable, "-m", "gunicorn", "reflect.wsgi:application", "--bind",
+                f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", str(workers),
+                "--threads", str(threads), "--log-level", "warning"]  # fmt: skip
+    else:
+        args = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "reflect.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        if workers > 1:
+            args += ["--workers", str(workers)]
     process = subprocess.Popen(
         args, cwd=REPO, env={**os.environ, **env}, start_new_session=True
     )

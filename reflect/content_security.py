@@ -6,7 +6,10 @@ Django's admin and the API's Swagger page are third-party pages with inline code
 own, so they keep Django's usual headers without this policy.
 """
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+
+from .events import stream_origin
 
 POLICY = "; ".join(
     [
@@ -32,5 +35,16 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path.startswith(EXEMPT_PREFIXES):
-            response.setdefault("Content-Security-Policy", POLICY)
+            response.setdefault("Content-Security-Policy", policy_for(request))
         return response
+
+
+def policy_for(request: HttpRequest) -> str:
+    """POLICY, with the live-events stream's origin in connect-src when it has its own port."""
+    try:
+        origin = stream_origin(request)
+    except DisallowedHost:  # answered 400 already; nothing on it connects anywhere
+        return POLICY
+    if origin is None:
+        return POLICY
+    return POLICY.replace("connect-src 'self'", f"connect-src 'self' {origin}")

@@ -141,3 +141,38 @@ class Supervisor:
 
 def python_module(*args: str) -> list[str]:
     return [sys.executable, "-m", *args]
+
+
+def web_server(
+    host: str, port: int, *, processes: int = 2, threads: int = 8
+) -> list[str]:
+    """gunicorn with threads for pages and the API: a slow page never queues the others."""
+    return python_module(
+        "gunicorn",
+        "reflect.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(processes),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    )
+
+
+def events_server(host: str, port: int) -> list[str]:
+    """uvicorn for the live-events stream only: an idle stream costs a coroutine, not a thread."""
+    return python_module(
+        "uvicorn",
+        "reflect.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    )

@@ -344,6 +344,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reflect@localhost")
 # Absolute links in mail and webhooks.
 REFLECT_BASE_URL = env_str("REFLECT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Pages and the API come from gunicorn (threads), the live-events stream from uvicorn (async):
+# unset, pages open the stream on their own host at REFLECT_EVENTS_PORT; a path ("/events/")
+# when a proxy routes it on the same origin; or a full URL (docs/deploy.md, "Routing").
+REFLECT_EVENTS_URL = env_str("REFLECT_EVENTS_URL", "")
+REFLECT_EVENTS_PORT = env_int("REFLECT_EVENTS_PORT", 8001)
 # Webhooks to loopback or private addresses could probe the internal network: refused unless
 # an operator allows them (a self-hosted team posting to its own chat server, or tests).
 REFLECT_WEBHOOK_ALLOW_PRIVATE = env_bool("REFLECT_WEBHOOK_ALLOW_PRIVATE", False)

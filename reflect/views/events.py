@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from ..events import channel_for
+from ..events import allowed_page_origin, channel_for
 
 STREAM_SECONDS = 300
 KEEPALIVE_SECONDS = 15
@@ -25,10 +25,19 @@ KEEPALIVE_SECONDS = 15
 async def event_stream(request: HttpRequest) -> HttpResponseBase:
     user = await request.auser()
     if not user.is_authenticated:
-        return HttpResponse(status=401)
-    response = StreamingHttpResponse(stream(user.pk), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache, no-transform"
-    response["X-Accel-Buffering"] = "no"
+        response = HttpResponse(status=401)
+    else:
+        response = StreamingHttpResponse(
+            stream(user.pk), content_type="text/event-stream"
+        )
+        response["Cache-Control"] = "no-cache, no-transform"
+        response["X-Accel-Buffering"] = "no"
+    # Pages are served from another port (gunicorn); let them read the stream with cookies.
+    origin = allowed_page_origin(request)
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Credentials"] = "true"
+        response["Vary"] = "Origin"
     return response
 
 

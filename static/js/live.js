@@ -25,7 +25,9 @@
   }
 
   if ("EventSource" in window && document.body.dataset.events) {
-    const source = new EventSource(document.body.dataset.events);
+    // The stream may be on another port of this host (uvicorn beside gunicorn): credentials
+    // carry the session cookie there.
+    const source = new EventSource(document.body.dataset.events, { withCredentials: true });
     ["reflection", "document", "notification"].forEach(function (type) {
       source.addEventListener(type, function (message) {
         let event;

@@ -150,3 +150,17 @@ def test_beat_runs_the_periodic_tasks_on_their_own_queue_with_the_inbox_mounted(
     assert any(
         volume["target"] == "/data/inbox" for volume in services["beat"]["volumes"]
     )
+
+
+def test_pages_come_from_gunicorn_threads_and_the_stream_from_uvicorn():
+    """Sync views under ASGI ran one at a time per process; web is WSGI with threads now,
+    and only the events service is ASGI, published on its own port."""
+    services = services_config()
+
+    assert "gunicorn reflect.wsgi:application" in services["web"]["command"]
+    assert "gthread" in services["web"]["command"]
+    assert "uvicorn" not in services["web"]["command"]
+    assert "uvicorn reflect.asgi:application" in services["events"]["command"]
+    assert "--port 8001" in services["events"]["command"]
+    assert "8001:8001" in services["events"]["ports"]
+    assert services["events"]["image"] == services["web"]["image"]

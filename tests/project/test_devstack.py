@@ -30,3 +30,31 @@ def test_the_demo_user_is_created_once_with_a_generated_password():
 
     assert password and len(password) >= 12
     assert devstack.ensure_demo_user() is None
+
+
+@pytest.mark.django_db
+def test_make_run_serves_pages_from_gunicorn_and_the_stream_from_uvicorn_next_port(
+    monkeypatch, capsys
+):
+    spawned = {}
+
+    class Recorder(devstack.Supervisor):
+        def spawn(self, name, args, env):
+            spawned[name] = (args, env)
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(devstack, "Supervisor", Recorder)
+    monkeypatch.delenv("REFLECT_EVENTS_PORT", raising=False)
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit):
+        call_command("runall", "--port", "8100")
+
+    web, env = spawned["web"]
+    events, _ = spawned["events"]
+    assert "gunicorn" in web and "gthread" in web and "127.0.0.1:8100" in web
+    assert "uvicorn" in events and "8101" in events
+    assert env["REFLECT_EVENTS_PORT"] == "8101"
+    assert capsys.readouterr().out.count("http://") == 1

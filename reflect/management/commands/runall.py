@@ -30,20 +30,12 @@ class Command(BaseCommand):
             "REDIS_URL": redis_url,
             "DJANGO_SETTINGS_MODULE": "reflect.settings",
         }
-        supervisor.spawn(
-            "web",
-            devstack.python_module(
-                "uvicorn",
-                "reflect.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ),
-            env,
-        )
+        # Pages and the API from gunicorn on the printed port; the live-events stream from
+        # uvicorn on the next one, which pages find in <body data-events> (docs/deploy.md).
+        env.setdefault("REFLECT_EVENTS_PORT", str(port + 1))
+        events_port = int(env["REFLECT_EVENTS_PORT"])
+        supervisor.spawn("web", devstack.web_server(host, port), env)
+        supervisor.spawn("events", devstack.events_server(host, events_port), env)
         supervisor.spawn(
             "worker",
             devstack.python_module(
