@@ -1,7 +1,9 @@
 """Settings for Reflect, driven by the environment.
 
 Every variable has an embedded default that suits a single developer machine; bad values fail
-loudly at start-up. `.env.example` lists them all.
+loudly at start-up. `.env.example` lists them all. Values that must agree with others (the
+time limits above all) default to what those others imply and are checked together, in
+reflect/settings_checks.py.
 """
 
 import json
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from reflect import settings_checks as checks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,7 +59,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("REFLECT_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# Blank means the default for every path and URL below: .env.example leaves them blank.
+DATA_DIR = Path(env_str("REFLECT_DATA_DIR", "") or BASE_DIR / "var").resolve()
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
@@ -128,7 +133,7 @@ TEMPLATES = [
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in production).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'reflect.sqlite3'}"),
+        env_str("DATABASE_URL", "") or f"sqlite:///{DATA_DIR / 'reflect.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -170,7 +175,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # The image collects static files at build time, apart from the data volume.
 STATIC_ROOT = Path(env_str("REFLECT_STATIC_ROOT", "") or DATA_DIR / "staticfiles")
 # Uploads live outside the web root and are only ever served through an owner-checked view.
-MEDIA_ROOT = Path(env_str("REFLECT_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+MEDIA_ROOT = Path(env_str("REFLECT_MEDIA_ROOT", "") or DATA_DIR / "media").resolve()
 MEDIA_URL = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,11 +229,9 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 # JSON only: task arguments are ids, never pickled objects.
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Redelivery after a lost worker happens once the visibility timeout passes; it must exceed
-# the longest task (the reflection hard time limit) or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("REFLECT_VISIBILITY_TIMEOUT", 3 * 3600),
-}
+# Filled further down: the visibility timeout next to the time limits it must outlast, the
+# connect timeout with the reliability settings.
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # Fail fast when Redis is down so the web app can say "queue unavailable" instead of hanging.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -284,17 +287,28 @@ REFLECT_RETRY_BACKOFF_SECONDS = env_float("REFLECT_RETRY_BACKOFF_SECONDS", 30.0)
 REFLECT_RETRY_BACKOFF_MAX_SECONDS = env_float(
     "REFLECT_RETRY_BACKOFF_MAX_SECONDS", 900.0
 )
-# One task run must outlive a whole request with its SDK retries; finished parts are kept, so a
-# run stopped by the limit resumes where it was.
-REFLECT_SOFT_TIME_LIMIT = env_int("REFLECT_SOFT_TIME_LIMIT", 2 * 3600)
+# The time limits below nest (settings_checks says why): each defaults to what the one inside
+# it implies, so a deployer who raises the request timeout need not recompute the rest. A run
+# stopped by its soft limit keeps its finished parts and resumes where it was.
+REFLECT_SOFT_TIME_LIMIT = env_int(
+    "REFLECT_SOFT_TIME_LIMIT",
+    checks.default_soft_time_limit(REFLECT_REQUEST_TIMEOUT, REFLECT_SDK_MAX_RETRIES),
+)
 REFLECT_HARD_TIME_LIMIT = env_int(
-    "REFLECT_HARD_TIME_LIMIT", REFLECT_SOFT_TIME_LIMIT + 300
+    "REFLECT_HARD_TIME_LIMIT", checks.default_hard_time_limit(REFLECT_SOFT_TIME_LIMIT)
 )
 # A running reflection whose worker has not reported for this long is presumed dead and may be
-# claimed again; no live task outlives its hard time limit.
+# claimed again.
 REFLECT_CLAIM_STALE_SECONDS = env_int(
-    "REFLECT_CLAIM_STALE_SECONDS", REFLECT_HARD_TIME_LIMIT + 60
+    "REFLECT_CLAIM_STALE_SECONDS",
+    checks.default_claim_stale_seconds(REFLECT_HARD_TIME_LIMIT),
 )
+# Redis redelivers a task whose worker was lost once this passes.
+REFLECT_VISIBILITY_TIMEOUT = env_int(
+    "REFLECT_VISIBILITY_TIMEOUT",
+    checks.default_visibility_timeout(REFLECT_HARD_TIME_LIMIT),
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = REFLECT_VISIBILITY_TIMEOUT
 
 if REFLECT_PROVIDER not in {"", "openai", "offline"}:
     raise ImproperlyConfigured("REFLECT_PROVIDER must be blank, openai or offline")
@@ -310,31 +324,25 @@ try:
     json.loads(REFLECT_PRICES or "{}")
 except ValueError as exc:
     raise ImproperlyConfigured(f"REFLECT_PRICES must be a JSON object: {exc}") from None
-if REFLECT_OUTPUT_RESERVE_TOKENS >= REFLECT_CONTEXT_TOKENS:
-    raise ImproperlyConfigured(
-        "REFLECT_OUTPUT_RESERVE_TOKENS must be below REFLECT_CONTEXT_TOKENS"
-    )
-if REFLECT_SOFT_TIME_LIMIT <= REFLECT_REQUEST_TIMEOUT * (REFLECT_SDK_MAX_RETRIES + 1):
-    raise ImproperlyConfigured(
-        "REFLECT_SOFT_TIME_LIMIT must exceed REFLECT_REQUEST_TIMEOUT × (REFLECT_SDK_MAX_RETRIES + 1)"
-    )
-if REFLECT_HARD_TIME_LIMIT <= REFLECT_SOFT_TIME_LIMIT:
-    raise ImproperlyConfigured(
-        "REFLECT_HARD_TIME_LIMIT must exceed REFLECT_SOFT_TIME_LIMIT"
-    )
-if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REFLECT_HARD_TIME_LIMIT:
-    raise ImproperlyConfigured(
-        "REFLECT_VISIBILITY_TIMEOUT must exceed REFLECT_HARD_TIME_LIMIT, or a running reflection "
-        "would be delivered to a second worker"
-    )
+checks.check_token_budget(
+    context_tokens=REFLECT_CONTEXT_TOKENS,
+    output_reserve_tokens=REFLECT_OUTPUT_RESERVE_TOKENS,
+)
+checks.check_time_limits(
+    request_timeout=REFLECT_REQUEST_TIMEOUT,
+    sdk_max_retries=REFLECT_SDK_MAX_RETRIES,
+    soft_time_limit=REFLECT_SOFT_TIME_LIMIT,
+    hard_time_limit=REFLECT_HARD_TIME_LIMIT,
+    claim_stale_seconds=REFLECT_CLAIM_STALE_SECONDS,
+    visibility_timeout=REFLECT_VISIBILITY_TIMEOUT,
+)
 
 # --- Notifications -----------------------------------------------------------------------------
-# Development prints mail to the console; production sets EMAIL_BACKEND and EMAIL_* as usual.
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
+# Development prints mail to the console, production sends it by SMTP (EMAIL_* as usual).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -421,12 +429,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Reliability (stale work, queue availability) ----------------------------------------------
-# Time limits nest, each for a reason (checked in the Celery section above):
-#   visibility timeout > hard limit: Redis redelivers an unacknowledged task only after the
-#     visibility timeout, so no live task is ever handed to a second worker;
-#   hard limit > soft limit: the soft limit lets the run release its claim cleanly first;
-#   soft limit > request timeout × (SDK retries + 1): one whole model request fits in a run.
-# A killed worker's task would thus wait hours for redelivery; the sweep does not wait. Every
+# A killed worker's task is redelivered only after the visibility timeout, hours away (it
+# must outlast the longest live run, see the time limits above); the sweep does not wait. Every
 # running claim has a key in Redis that its process refreshes every REFLECT_LIVENESS_INTERVAL
 # seconds with a REFLECT_LIVENESS_TTL expiry, so a dead worker's reflection is released and
 # requeued within TTL + REFLECT_DEAD_WORKER_GRACE_SECONDS + REFLECT_SWEEP_INTERVAL_SECONDS
@@ -452,11 +456,14 @@ REFLECT_EXTRACTION_GIVE_UP_SECONDS = env_int("REFLECT_EXTRACTION_GIVE_UP_SECONDS
 CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = env_float(
     "REFLECT_BROKER_CONNECT_TIMEOUT", 2.0
 )
-if REFLECT_LIVENESS_INTERVAL_SECONDS * 2 > REFLECT_LIVENESS_TTL_SECONDS:
-    raise ImproperlyConfigured(
-        "REFLECT_LIVENESS_TTL_SECONDS must be at least twice REFLECT_LIVENESS_INTERVAL_SECONDS, "
-        "or one slow refresh would make a live worker look dead"
-    )
+checks.check_liveness(
+    ttl_seconds=REFLECT_LIVENESS_TTL_SECONDS,
+    interval_seconds=REFLECT_LIVENESS_INTERVAL_SECONDS,
+)
+checks.check_extraction(
+    give_up_seconds=REFLECT_EXTRACTION_GIVE_UP_SECONDS,
+    soft_time_limit=REFLECT_EXTRACTION_SOFT_TIME_LIMIT,
+)
 
 # --- Security (production hardening, login throttling) -----------------------------------------
 # Production (DJANGO_DEBUG=false) is served over HTTPS only: plain HTTP is redirected there,
