@@ -2,29 +2,24 @@
 
 from difflib import SequenceMatcher
 
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import search as full_text
 from .models import Reflection, User
 
 
 def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
     """The owner's reflections matching `filters` (q, status, collection, preset, since, until).
 
-    `q` matches the question, the summary and the findings; one query whatever the page size.
+    `q` matches the question, the summary and the findings from the full-text index
+    (reflect/search.py), best match first, with a `headline`; one query whatever the page size.
     """
     reflections = (
         Reflection.objects.filter(owner=owner)
         .select_related("collection")
         .defer("manifest", "snapshot", "estimate")
     )
-    if filters.get("q"):
-        reflections = reflections.annotate(
-            result_text=Cast("result", TextField())
-        ).filter(
-            Q(question__icontains=filters["q"]) | Q(result_text__icontains=filters["q"])
-        )
     if filters.get("status"):
         reflections = reflections.filter(status=filters["status"])
     if filters.get("collection"):
@@ -35,6 +30,8 @@ def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
         reflections = reflections.filter(created_at__date__gte=filters["since"])
     if filters.get("until"):
         reflections = reflections.filter(created_at__date__lte=filters["until"])
+    if filters.get("q"):
+        reflections = full_text.matching(reflections, q=filters["q"])
     return reflections
 
 

@@ -1,7 +1,10 @@
-"""Where the page's EventSource connects (the stream has its own server; reflect.events)."""
+"""Where the page's EventSource connects (the stream has its own server; reflect.events),
+and search headlines with their matches marked (reflect.search)."""
 
 from django import template
+from django.utils.safestring import SafeString
 
+from .. import search
 from ..events import stream_url
 
 register = template.Library()
@@ -10,3 +13,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def events_url(context) -> str:
     return stream_url(context["request"])
+
+
+@register.filter
+def highlighted(headline: str) -> SafeString:
+    return search.highlighted(headline)
