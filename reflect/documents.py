@@ -4,6 +4,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -17,7 +18,7 @@ from . import dispatch, events
 from .extraction import ExtractionError, Limits, detect_kind, extract
 from .models import Collection, Document, User
 from .reasoning.token_counts import count_tokens
-from .uploads import UNNAMED
+from .uploads import UNNAMED, too_large_message
 
 logger = logging.getLogger(__name__)
 MAX_FILENAME_CHARS = 200
@@ -82,6 +83,34 @@ class FileOutcome:
     name: str
     upload: Upload | None = None
     error: str = ""
+    too_large: bool = False
+
+    @property
+    def outcome(self) -> str:
+        if self.upload is None:
+            return "rejected"
+        return "created" if self.upload.created else "duplicate"
+
+    def as_json(self, *, url: Callable[[Document], str]) -> dict:
+        """The one shape of a file's outcome, for the upload page, the upload URL and the
+        API alike; `url` is where that interface shows the document."""
+        document = self.upload.document if self.upload is not None else None
+        return {
+            "name": self.name,
+            "outcome": self.outcome,
+            "ok": document is not None,
+            "error": self.error,
+            "document_id": document.pk if document else None,
+            "status": document.status if document else None,
+            "url": url(document) if document else None,
+        }
+
+
+def refused_while_streaming(name: str) -> FileOutcome:
+    """A file the upload handler dropped for its size before the view saw it."""
+    return FileOutcome(
+        name=clean_filename(name), error=too_large_message(), too_large=True
+    )
 
 
 def upload_file(
@@ -103,7 +132,8 @@ def upload_file(
             if collection is not None:
                 collection.documents.add(upload.document)
     except UploadRejected as error:
-        return FileOutcome(name=name, error=str(error))
+        too_large = uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES
+        return FileOutcome(name=name, error=str(error), too_large=too_large)
     return FileOutcome(name=name, upload=upload)
 
 

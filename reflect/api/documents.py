@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from .. import collections, uploads
 from .. import documents as service
-from ..models import Collection, Document, User
+from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
 from .schemas import (
@@ -59,13 +60,7 @@ def upload_documents(
     files = files or []
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
     refused = [
-        {
-            "name": service.clean_filename(name),
-            "outcome": "rejected",
-            "reason": uploads.too_large_message(),
-            "document": None,
-            "too_large": True,
-        }
+        service.refused_while_streaming(name)
         for name in uploads.refused_uploads(request)
     ]
     if not files and not refused:
@@ -75,18 +70,18 @@ def upload_documents(
             413,
             f"too many files: at most {settings.REFLECT_MAX_FILES_PER_UPLOAD} at once",
         )
-    results = refused + [upload_one(request.auth, uploaded) for uploaded in files]
-    accepted = [r["document"] for r in results if r["document"] is not None]
+    outcomes = refused + [
+        service.upload_file(owner=request.auth, uploaded=uploaded) for uploaded in files
+    ]
+    results = [outcome.as_json(url=_api_url) for outcome in outcomes]
+    accepted = [r["document_id"] for r in results if r["ok"]]
     if collection is not None and accepted:
-        collections.add_to_collection(
-            collection=collection, document_ids=[d.pk for d in accepted]
-        )
-    too_large = [r.pop("too_large") for r in results]
+        collections.add_to_collection(collection=collection, document_ids=accepted)
     if not accepted:
         raise ApiError(
-            413 if all(too_large) else 422,
+            413 if all(o.too_large for o in outcomes) else 422,
             "no file was accepted: "
-            + "; ".join(f"{r['name']}: {r['reason']}" for r in results),
+            + "; ".join(f"{r['name']}: {r['error']}" for r in results),
             code="upload_rejected",
             details={"results": results},
         )
@@ -101,23 +96,8 @@ def upload_documents(
     )
 
 
-def upload_one(owner: User, uploaded: UploadedFile) -> dict:
-    outcome = service.upload_file(owner=owner, uploaded=uploaded)
-    if outcome.upload is None:
-        return {
-            "name": outcome.name,
-            "outcome": "rejected",
-            "reason": outcome.error,
-            "document": None,
-            "too_large": uploaded.size > settings.REFLECT_MAX_UPLOAD_BYTES,
-        }
-    return {
-        "name": outcome.name,
-        "outcome": "created" if outcome.upload.created else "duplicate",
-        "reason": "",
-        "document": outcome.upload.document,
-        "too_large": False,
-    }
+def _api_url(document: Document) -> str:
+    return reverse("api:document", args=[document.pk])
 
 
 @router.get(

@@ -105,10 +105,15 @@ class DocumentDetailOut(DocumentOut):
 
 
 class UploadResultOut(Schema):
+    """One file's outcome, in the same shape as the upload page and the upload URL give."""
+
     name: str
     outcome: Literal["created", "duplicate", "rejected"]
-    reason: str = Field("", description="why the file was rejected")
-    document: DocumentOut | None = None
+    ok: bool = Field(description="the file is (or already was) a document")
+    error: str = Field("", description="why the file was rejected")
+    document_id: int | None = None
+    status: DocumentStatus | None = None
+    url: str | None = Field(None, description="the document in the API: poll it")
 
 
 class UploadOut(Schema):

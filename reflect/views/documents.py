@@ -34,11 +34,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     files = request.FILES.getlist("files")
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
     too_large = [
-        {
-            "name": service.clean_filename(name),
-            "ok": False,
-            "error": uploads.too_large_message(),
-        }
+        service.refused_while_streaming(name).as_json(url=_page_url)
         for name in uploads.refused_uploads(request)
     ]
     if not files and not too_large:
@@ -53,19 +49,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _upload_response(request, results)
 
 
+def _page_url(document: Document) -> str:
+    return document.get_absolute_url()
+
+
 def _upload_one(owner: User, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(owner=owner, uploaded=uploaded)
-    if outcome.upload is None:
-        return {"name": outcome.name, "ok": False, "error": outcome.error}
-    doc = outcome.upload.document
-    return {
-        "name": outcome.name,
-        "ok": True,
-        "document_id": doc.pk,
-        "duplicate": not outcome.upload.created,
-        "status": doc.status,
-        "url": doc.get_absolute_url(),
-    }
+    return outcome.as_json(url=_page_url)
 
 
 def _upload_response(

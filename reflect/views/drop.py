@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import documents as service
 from .. import inbox, uploads
-from ..models import Collection
+from ..models import Collection, Document
 
 
 @csrf_exempt
@@ -22,11 +22,7 @@ def drop(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
         raise Http404
     files = request.FILES.getlist("files") or request.FILES.getlist("file")
     results = [
-        {
-            "name": service.clean_filename(name),
-            "ok": False,
-            "error": uploads.too_large_message(),
-        }
+        service.refused_while_streaming(name).as_json(url=_page_url)
         for name in uploads.refused_uploads(request)
     ]
     if not files and not results:
@@ -43,19 +39,15 @@ def drop(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
     return JsonResponse({"results": results, "error": ""})
 
 
+def _page_url(document: Document) -> str:
+    return document.get_absolute_url()
+
+
 def _drop_one(collection: Collection, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(
         owner=collection.owner, uploaded=uploaded, collection=collection
     )
-    if outcome.upload is None:
-        return {"name": outcome.name, "ok": False, "error": outcome.error}
-    return {
-        "name": outcome.name,
-        "ok": True,
-        "document_id": outcome.upload.document.pk,
-        "duplicate": not outcome.upload.created,
-        "status": outcome.upload.document.status,
-    }
+    return outcome.as_json(url=_page_url)
 
 
 @require_POST

@@ -58,7 +58,7 @@
         if (result && result.ok) {
           ui.bar.value = 100;
           ui.li.className = "uploaded";
-          ui.note.textContent = result.duplicate ? "already uploaded" : "uploaded, queued for extraction";
+          ui.note.textContent = result.outcome === "duplicate" ? "already uploaded" : "uploaded, queued for extraction";
         } else {
           ui.li.className = "failed";
           if (result) ui.note.textContent = result.error;

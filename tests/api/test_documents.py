@@ -43,13 +43,13 @@ def test_upload_reports_each_file_and_queues_extraction_after_commit(
     ]
     assert (body["created"], body["duplicates"], body["rejected"]) == (1, 1, 1)
     created, duplicate, rejected = body["results"]
-    assert created["document"]["status"] == "pending"
-    assert duplicate["document"]["id"] == existing.pk
-    assert rejected["document"] is None and "not a PDF" in rejected["reason"]
+    assert created["status"] == "pending"
+    assert duplicate["document_id"] == existing.pk
+    assert rejected["document_id"] is None and "not a PDF" in rejected["error"]
     assert queued_tasks() == [
-        ("reflect.tasks.extract_document", [created["document"]["id"]])
+        ("reflect.tasks.extract_document", [created["document_id"]])
     ]
-    status = api.get(created["document"]["url"])
+    status = api.get(created["url"])
     assert status.status_code == 200 and status.json()["status"] == "pending"
 
 
@@ -63,7 +63,7 @@ def test_upload_into_a_collection_adds_the_accepted_files(api, api_user, queued_
 
     assert response.status_code == 202
     assert list(collection.documents.values_list("pk", flat=True)) == [
-        response.json()["results"][0]["document"]["id"]
+        response.json()["results"][0]["document_id"]
     ]
 
 

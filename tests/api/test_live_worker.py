@@ -23,7 +23,7 @@ def test_upload_ready_reflect_and_read_the_result_through_the_api(
         for handle in handles:
             handle.close()
     assert uploaded.status_code == 202, uploaded.content
-    urls = [r["document"]["url"] for r in uploaded.json()["results"]]
+    urls = [r["url"] for r in uploaded.json()["results"]]
     assert len(urls) == len(series)
 
     wait_for(

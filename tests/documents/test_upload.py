@@ -64,7 +64,7 @@ def test_the_same_bytes_twice_show_the_existing_document(
         ][0]
 
     assert second["document_id"] == first["document_id"]
-    assert second["duplicate"] is True
+    assert second["outcome"] == "duplicate"
     assert Document.objects.count() == 1
 
 
@@ -99,7 +99,15 @@ def test_an_empty_file_is_refused_with_a_specific_message(owner_client):
         "results"
     ][0]
 
-    assert result == {"name": "blank.txt", "ok": False, "error": result["error"]}
+    assert result == {
+        "name": "blank.txt",
+        "outcome": "rejected",
+        "ok": False,
+        "error": result["error"],
+        "document_id": None,
+        "status": None,
+        "url": None,
+    }
     assert "empty file" in result["error"]
 
 
@@ -156,14 +164,17 @@ def test_every_file_sent_gets_an_outcome_even_one_without_a_usable_name(
 ):
     # Written by hand: Django's own test helpers refuse to build a part named "..".
     boundary = "reflect-boundary"
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
-        f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
-        + TXT
-        + name.encode()
-        + b"\r\n"
-        for name in ["a.txt", "..", ".", "b.txt", "/"]
-    ) + f"--{boundary}--\r\n".encode()
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+            f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
+            + TXT
+            + name.encode()
+            + b"\r\n"
+            for name in ["a.txt", "..", ".", "b.txt", "/"]
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     with django_capture_on_commit_callbacks(execute=False):
         response = owner_client.post(
             "/documents/upload/",
@@ -205,3 +216,40 @@ def test_upload_requires_login(client):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_page_the_upload_url_and_the_api_give_one_outcome_shape(
+    owner_client, django_capture_on_commit_callbacks
+):
+    """The same keys for the same file, whichever door it came through."""
+    from reflect.api_tokens import create_token
+    from reflect.collections import create_collection
+    from reflect.inbox import new_upload_secret
+
+    owner = Document._meta.get_field("owner").related_model.objects.get()
+    collection = create_collection(owner=owner, name="Drops")
+    secret = new_upload_secret(collection=collection)
+    token = create_token(user=owner, name="shape").raw
+    with django_capture_on_commit_callbacks(execute=False):
+        page = upload(owner_client, SimpleUploadedFile("a.txt", TXT))
+        drop = Client().post(
+            f"/collections/{collection.pk}/drop/{secret}/",
+            {"files": [SimpleUploadedFile("b.txt", TXT + b"b")]},
+        )
+        api = Client().post(
+            "/api/documents/",
+            {"files": [SimpleUploadedFile("c.txt", TXT + b"c")]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    shapes = [set(r.json()["results"][0]) for r in (page, drop, api)]
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert shapes[0] == {
+        "name",
+        "outcome",
+        "ok",
+        "error",
+        "document_id",
+        "status",
+        "url",
+    }

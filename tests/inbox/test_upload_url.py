@@ -51,7 +51,7 @@ def test_the_right_secret_adds_files_to_the_collection(tool, collection):
 
     assert response.status_code == 200, response.content
     good, bad = response.json()["results"]
-    assert good["ok"] and not good["duplicate"] and good["status"] == "pending"
+    assert good["ok"] and good["outcome"] == "created" and good["status"] == "pending"
     assert not bad["ok"] and bad["error"]
     document = Document.objects.get(pk=good["document_id"])
     assert document.owner == collection.owner
@@ -60,7 +60,7 @@ def test_the_right_secret_adds_files_to_the_collection(tool, collection):
     again = tool.post(url, {"files": [SimpleUploadedFile("copy.vtt", VTT)]}).json()[
         "results"
     ][0]
-    assert again["duplicate"] and again["document_id"] == document.pk
+    assert again["outcome"] == "duplicate" and again["document_id"] == document.pk
     assert Document.objects.count() == 1
 
 

@@ -141,8 +141,12 @@ def test_a_200_mb_file_is_dropped_while_streaming_and_its_neighbours_are_stored(
     results = {r["name"]: r for r in json.loads(payload)["results"]}
     assert results["huge.pdf"] == {
         "name": "huge.pdf",
+        "outcome": "rejected",
         "ok": False,
         "error": "file too large: more than 10 MB (the limit is 10 MB)",
+        "document_id": None,
+        "status": None,
+        "url": None,
     }
     assert results["notes.txt"]["ok"] and results["after.vtt"]["ok"]
     assert sorted(Document.objects.values_list("original_name", flat=True)) == [
