@@ -312,8 +312,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = REFLECT_VISIBILITY_TIMEO
 
 if REFLECT_PROVIDER not in {"", "openai", "offline"}:
     raise ImproperlyConfigured("REFLECT_PROVIDER must be blank, openai or offline")
-if REFLECT_EFFORT not in {"low", "medium", "high"}:
-    raise ImproperlyConfigured("REFLECT_EFFORT must be low, medium or high")
 if REFLECT_API_STYLE not in {"chat", "responses"}:
     raise ImproperlyConfigured("REFLECT_API_STYLE must be chat or responses")
 if REFLECT_BACKEND_PROFILE not in {"openai", "vllm", "ollama", "llamacpp", "lmstudio"}:

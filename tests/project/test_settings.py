@@ -198,3 +198,18 @@ def test_an_overridden_derived_limit_wins_and_what_follows_it_moves():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [7200, 12000, 12060, 13800]
+
+
+def test_an_unknown_default_effort_stops_start_up_naming_the_levels():
+    """The levels come from the model (one home), so the check runs once apps are loaded."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env={**os.environ, "REFLECT_EFFORT": "extreme"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "REFLECT_EFFORT must be one of low, medium, high" in result.stderr
