@@ -10,21 +10,19 @@ Tracked changes are read as if accepted: deletions dropped, insertions and moves
 """
 
 import io
-import re
-import zipfile
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .base import Extraction, ExtractionError, Limits, TextBuilder, too_many
+from .base import Extraction, ExtractionError, Limits, TextBuilder
+from .docx_package import check_package
 from .errors import PASS_THROUGH, damaged
 from .textcodec import normalize_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-STRICT_NAMESPACE = b"purl.oclc.org/ooxml"
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (
     W + "p",
@@ -66,11 +64,6 @@ W_FLDCHAR = W + "fldChar"
 SAFE_XML = etree.XMLParser(
     resolve_entities=False, no_network=True, remove_comments=True
 )
-MAX_COMPRESSION_RATIO = 200  # ordinary WordprocessingML compresses 5-30 times
-RATIO_CHECK_BYTES = 2 * 1024 * 1024
-# The start tag of a paragraph, whatever its prefix (w:p, a:p in drawings): not w:pPr, w:pict.
-PARAGRAPH_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
-SCAN_CHUNK = 1024 * 1024
 
 
 def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
@@ -92,74 +85,6 @@ def extract_docx(data: bytes, *, limits: Limits) -> Extraction:
     if not text:
         raise ExtractionError("empty file: the document has no text")
     return Extraction(kind="docx", text=text, segments=walker.builder.segments)
-
-
-def check_package(data: bytes, *, limits: Limits) -> None:
-    """Refuse zip bombs and Strict Open XML from the zip directory, before anything inflates."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            total = sum(info.file_size for info in infos)
-            if total > limits.max_docx_uncompressed_bytes:
-                raise ExtractionError(
-                    f"file too large when uncompressed: {_megabytes(total)} "
-                    f"(the limit is {_megabytes(limits.max_docx_uncompressed_bytes)})"
-                )
-            for info in infos:
-                if (
-                    info.file_size > RATIO_CHECK_BYTES
-                    and info.file_size
-                    > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
-                ):
-                    raise ExtractionError(
-                        f"file too large when uncompressed: {info.filename} expands "
-                        f"{info.file_size // max(info.compress_size, 1)} times (a zip bomb?)"
-                    )
-            # python-docx holds the whole XML tree: 1.66 M tiny paragraphs took 2.4 GB.
-            # Counting their tags in the zip stream stops such a file before it is parsed.
-            _check_paragraphs(archive, infos, limit=limits.max_docx_paragraphs)
-            names = {info.filename for info in infos}
-            for name in (
-                "_rels/.rels",
-                "word/_rels/document.xml.rels",
-                "word/document.xml",
-            ):
-                if name in names:
-                    with archive.open(name) as part:
-                        if STRICT_NAMESPACE in part.read(4096):
-                            raise ExtractionError(
-                                "Strict Open XML .docx is not supported: save it as a Word Document (.docx)"
-                            )
-    except (ExtractionError, *PASS_THROUGH):
-        raise
-    except Exception as error:
-        raise damaged(error) from error
-
-
-def _check_paragraphs(archive, infos, *, limit: int) -> None:
-    count = 0
-    for info in infos:
-        if not (info.filename.startswith("word/") and info.filename.endswith(".xml")):
-            continue
-        with archive.open(info) as part:
-            rest = b""
-            while chunk := part.read(SCAN_CHUNK):
-                data = rest + chunk
-                # A tag cut by the chunk boundary is counted with the next chunk.
-                cut = data.rfind(b"<")
-                if cut < 0:
-                    cut = len(data)
-                count += sum(1 for _ in PARAGRAPH_START.finditer(data, 0, cut))
-                rest = data[cut:]
-                if count > limit:
-                    raise too_many(limit, "paragraphs")
-            count += sum(1 for _ in PARAGRAPH_START.finditer(rest))
-    if count > limit:
-        raise too_many(limit, "paragraphs")
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
 
 
 class _Walker:

@@ -15,7 +15,11 @@ from .test_compose import compose_binary
 
 EXAMPLE = REPO / ".env.example"
 TUNING_HEADING = "# ==== Tuning"
-READERS = [REPO / "reflect/settings.py", REPO / "reflect/management/commands/runall.py"]
+READERS = [
+    REPO / "reflect/settings.py",
+    REPO / "reflect/settings_operations.py",
+    REPO / "reflect/management/commands/runall.py",
+]
 READ = re.compile(
     r'(?:env_(?:str|int|float|bool|list)|environ\.get)\(\s*"([A-Z][A-Z0-9_]*)"'
 )
