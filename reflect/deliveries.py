@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -163,7 +164,7 @@ def summary_payload(notification: Notification) -> dict:
     }
 
 
-def resend_owed(*, first_resend) -> list[int]:
+def resend_owed(*, first_resend: Callable[[str], bool]) -> list[int]:
     """Wake a sender for each pending delivery that is due and not held; the ids woken.
 
     `first_resend(name)` limits it to once per window per row (the sweep's Redis mark)."""

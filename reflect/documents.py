@@ -11,6 +11,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -114,7 +115,7 @@ def refused_while_streaming(name: str) -> FileOutcome:
 
 
 def upload_file(
-    *, owner: User, uploaded, collection: Collection | None = None
+    *, owner: User, uploaded: UploadedFile, collection: Collection | None = None
 ) -> FileOutcome:
     """One uploaded file (page, upload URL, API): refused before reading when too large, else
     stored, queued and, with `collection`, added to it in the same transaction."""

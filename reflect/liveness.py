@@ -24,6 +24,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import redis
@@ -160,7 +161,7 @@ _refresher = _ClaimRefresher()
 
 
 @contextmanager
-def claim_heartbeat(name: str):
+def claim_heartbeat(name: str) -> Iterator[None]:
     """Keep `name`'s claim key alive while the block runs; set before the claim is made, so a
     claim without a key is one whose process died (or that never had Redis)."""
     _refresher.add(name)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -243,7 +243,9 @@ def delete_schedule(*, schedule: Schedule) -> None:
     schedule.delete()
 
 
-def new_documents(*, schedule: Schedule, since: datetime | None, until: datetime):
+def new_documents(
+    *, schedule: Schedule, since: datetime | None, until: datetime
+) -> QuerySet[Document]:
     """The collection's ready documents added after `since` (all if None) and up to `until`."""
     ready = Document.objects.filter(
         owner=schedule.owner_id,

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import deliveries, dispatch, events, liveness, redis_client
@@ -112,7 +112,9 @@ def _release_dead_claims(report: SweepReport) -> None:
             _resend_reflection(pk, force=True)
 
 
-def _fail_reflection(mine, *, pk: int, lost: int, manifest: dict) -> bool:
+def _fail_reflection(
+    mine: QuerySet[Reflection], *, pk: int, lost: int, manifest: dict
+) -> bool:
     with transaction.atomic():
         failed = mine.update(
             status=Reflection.Status.FAILED,
@@ -148,7 +150,9 @@ def _resend_queued(report: SweepReport) -> None:
             report.resent.append(pk)
 
 
-def _retry_overdue(released_at, manifest: dict, before) -> bool:
+def _retry_overdue(
+    released_at: datetime | None, manifest: dict, before: datetime
+) -> bool:
     # A task retry waits in a worker for up to the backoff maximum, or the server's longer
     # Retry-After; only after that is its message presumed lost.
     wait = max(
