@@ -11,23 +11,14 @@ from django.core import mail
 from django.utils import timezone
 
 from reflect import deliveries
-from reflect.models import Delivery, Notification
+from reflect.models import Delivery
 from reflect.sweeps import sweep_stale_work
 
-from ..factories import make_reflection, make_user
+from ..factories import make_user
 from .test_notifications import Receiver, receiver  # noqa: F401 (fixture)
+from .test_notifications import notify as notification_for
 
 pytestmark = pytest.mark.django_db
-
-
-def notification_for(user, **fields):
-    reflection = make_reflection(user, **fields)
-    return Notification.objects.create(
-        user=user,
-        reflection=reflection,
-        status=reflection.status,
-        message=f"Reflection ready: {reflection.question}",
-    )
 
 
 def person(*, email="", webhook_url=""):
