@@ -69,7 +69,7 @@ def _upload_response(
     for result in results:
         if not result["ok"]:
             messages.error(request, f"{result['name']}: {result['error']}")
-        elif result["duplicate"]:
+        elif result["outcome"] == "duplicate":
             messages.info(request, f"{result['name']} was already uploaded.")
     if error:
         messages.error(request, error)

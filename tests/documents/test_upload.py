@@ -253,3 +253,13 @@ def test_the_page_the_upload_url_and_the_api_give_one_outcome_shape(
         "status",
         "url",
     }
+
+
+def test_without_javascript_a_duplicate_is_reported_on_the_list(owner_client):
+    upload(owner_client, SimpleUploadedFile("a.txt", TXT), json=False)
+
+    response = upload(owner_client, SimpleUploadedFile("a.txt", TXT), json=False)
+
+    assert response.status_code == 302
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "a.txt was already uploaded." in page
