@@ -23,6 +23,10 @@ class KeyReused(ValueError):
     """The key was used before with a different request body."""
 
 
+class KeyTooLong(ValueError):
+    """The key is longer than MAX_KEY_LENGTH."""
+
+
 @dataclass(frozen=True)
 class Created:
     object_id: int
@@ -46,13 +50,13 @@ def create_once(
     """Run `create` (returning (object id, status code)) once per `key`; replay it after.
 
     Without a key, `create` simply runs. Raises KeyReused for the same key with another
-    body, and ValueError for a key longer than MAX_KEY_LENGTH.
+    body, and KeyTooLong for a key longer than MAX_KEY_LENGTH.
     """
     if not key:
         object_id, status_code = create()
         return Created(object_id, status_code, replayed=False)
     if len(key) > MAX_KEY_LENGTH:
-        raise ValueError(f"an idempotency key is at most {MAX_KEY_LENGTH} characters")
+        raise KeyTooLong(f"an idempotency key is at most {MAX_KEY_LENGTH} characters")
     digest = fingerprint(body)
     earlier = _earlier(owner=owner, scope=scope, key=key, digest=digest)
     if earlier is not None:

@@ -1,12 +1,15 @@
 """Collections: create, list, read, rename, delete, and add or remove documents."""
 
+from typing import Annotated
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from .. import collections as service
+from .. import idempotency
 from ..models import Collection, Document
 from .errors import ApiError
 from .responses import answers
@@ -30,9 +33,29 @@ def list_collections(request: HttpRequest) -> QuerySet[Collection]:
 
 
 @router.post("/", response=answers({201: CollectionOut}, 409))
-def create_collection(request: HttpRequest, payload: CollectionIn) -> Status:
-    collection = service.create_collection(owner=request.auth, name=payload.name)
-    return Status(201, owned(request, collection.pk))
+def create_collection(
+    request: HttpRequest,
+    payload: CollectionIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")] = "",
+) -> Status:
+    """Create a collection. With an `Idempotency-Key`, the same request again returns the
+    collection the first one made; the same key with another body is a 409."""
+    try:
+        created = idempotency.create_once(
+            owner=request.auth,
+            scope="api:collections.create",
+            key=idempotency_key,
+            body=payload.model_dump_json(),
+            create=lambda: (
+                service.create_collection(owner=request.auth, name=payload.name).pk,
+                201,
+            ),
+        )
+    except idempotency.KeyReused as error:
+        raise ApiError(409, str(error), code="idempotency_key_reused") from None
+    except idempotency.KeyTooLong as error:
+        raise ApiError(422, str(error)) from None
+    return Status(created.status_code, owned(request, created.object_id))
 
 
 @router.get(

@@ -67,3 +67,17 @@ def test_a_request_that_failed_leaves_its_key_free(api, body):
     response = api.post("/api/reflections/", body, headers=key)
 
     assert response.status_code == 202, response.content
+
+
+def test_creating_a_collection_twice_with_one_key_gives_the_same_collection(api):
+    from reflect.models import Collection
+
+    key = {"Idempotency-Key": "col-1"}
+    first = api.post("/api/collections/", {"name": "Q3"}, headers=key)
+    second = api.post("/api/collections/", {"name": "Q3"}, headers=key)
+
+    assert first.status_code == second.status_code == 201, second.content
+    assert first.json()["id"] == second.json()["id"]
+    assert Collection.objects.count() == 1
+    # Without the key, the same name is the conflict it always was.
+    assert_error(api.post("/api/collections/", {"name": "Q3"}), 409, "name_taken")
