@@ -32,7 +32,8 @@ class Command(BaseCommand):
         }
         # Pages and the API from gunicorn on the printed port; the live-events stream from
         # uvicorn on the next one, which pages find in <body data-events> (docs/deploy.md).
-        env.setdefault("REFLECT_EVENTS_PORT", str(port + 1))
+        # Blank (as .env files often leave it) means the next port too.
+        env["REFLECT_EVENTS_PORT"] = env.get("REFLECT_EVENTS_PORT") or str(port + 1)
         events_port = int(env["REFLECT_EVENTS_PORT"])
         supervisor.spawn("web", devstack.web_server(host, port), env)
         supervisor.spawn("events", devstack.events_server(host, events_port), env)
