@@ -1,7 +1,11 @@
 """How a corpus is sent: one call when it fits the model's context, map-reduce otherwise.
 
-Token counts are o200k counts of the exact text sent (OpenAI's tokenizer for current models;
-a close guess for other servers, whose context errors trigger a re-plan anyway). Batches are
+Token counts are o200k counts of the text sent (OpenAI's tokenizer for current models; a
+close guess for other servers, whose context errors trigger a re-plan anyway). A document's
+text is counted once, at extraction (`Document.tokens`): planning adds the count of its
+BEGIN/END frame, so an estimate over 1,000 documents is a sum, not a recount of 2M tokens; a
+token may merge across the frame's line break, so the sum can differ from a recount by a
+token or so per document (well inside SAFETY_MARGIN). Batches are
 cut on document and segment boundaries: a long document is split between segments (pages,
 paragraphs, cues, lines), and only a single segment larger than a whole batch is cut inside,
 at a line or word break, which the manifest records.
@@ -114,9 +118,8 @@ def make_plan(
         context_tokens=context_tokens,
         output_reserve=output_reserve,
     )
-    rendered = [prompts.render_document(document) for document in documents]
-    document_tokens = count_tokens_batch(rendered)
-    corpus_tokens = count_tokens(render_corpus(documents)) if documents else 0
+    document_tokens = framed_tokens(documents)
+    corpus_tokens = sum(document_tokens)
     limit = (
         single_budget
         if max_batch_tokens is None
@@ -160,6 +163,34 @@ def make_plan(
     if batch:
         plan.batches.append(batch)
     return plan
+
+
+def framed_tokens(documents: Sequence[SourceDocument]) -> list[int]:
+    """Tokens of each document as sent: its stored text count plus its frame's.
+
+    A document without a stored count (made before counts were stored) is counted whole.
+    """
+    # The BEGIN line (with its line break) and the END line (after the text's), counted
+    # apart as they meet the text: a merge across the boundary can only make the sum high.
+    frames = [
+        prompts.render_document(d, end=0) if d.tokens is not None else "\n"
+        for d in documents
+    ]
+    cuts = [frame.index("\n") + 1 for frame in frames]
+    halves = count_tokens_batch(
+        [half for f, c in zip(frames, cuts, strict=True) for half in (f[:c], f[c:])]
+    )
+    frames = [halves[2 * k] + halves[2 * k + 1] for k in range(len(documents))]
+    unknown = [d for d in documents if d.tokens is None]
+    counted = iter(
+        count_tokens_batch([prompts.render_document(d) for d in unknown])
+        if unknown
+        else []
+    )
+    return [
+        d.tokens + frame if d.tokens is not None else next(counted)
+        for d, frame in zip(documents, frames, strict=True)
+    ]
 
 
 def _header_tokens(document: SourceDocument) -> int:
@@ -280,7 +311,7 @@ NOTES_RANGE = (200, 3_000)
 def plan_input_tokens(
     plan: Plan, documents: dict[int, SourceDocument], *, question: str
 ) -> list[int]:
-    """Exact input tokens (o200k) of each first-stage call: one single call or the map calls."""
+    """Input tokens (o200k) of each first-stage call: one single call or the map calls."""
     instructions = (
         prompts.SINGLE_INSTRUCTIONS
         if plan.mode == "single"
@@ -291,8 +322,8 @@ def plan_input_tokens(
         + count_tokens(prompts.question_block(question))
         + MESSAGE_OVERHEAD
     )
-    corpora = [render_batch(batch, documents) for batch in plan.batches]
-    return [fixed + tokens for tokens in count_tokens_batch(corpora)]
+    # The slices carry their counts (stored per document, counted per passage when split).
+    return [fixed + sum(piece.tokens for piece in batch) for batch in plan.batches]
 
 
 def estimate(

@@ -14,6 +14,8 @@ class SourceDocument:
     segments: list[dict] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
     meeting_date: date | None = None
+    # o200k tokens of `text`, counted once at extraction; None means count it now.
+    tokens: int | None = None
 
     @classmethod
     def from_document(cls, document) -> "SourceDocument":
@@ -26,4 +28,5 @@ class SourceDocument:
             segments=list(document.segments or []),
             speakers=list(document.speakers or []),
             meeting_date=document.meeting_date,
+            tokens=document.tokens,
         )
