@@ -2,6 +2,7 @@
 and search headlines with their matches marked (reflect.search)."""
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from .. import search
@@ -12,7 +13,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def events_url(context) -> str:
-    return stream_url(context["request"])
+    request = context.get("request")
+    return stream_url(request) if request is not None else reverse("events")
 
 
 @register.filter

@@ -46,3 +46,10 @@ def test_the_stream_names_a_page_origin_on_its_host_and_no_other(client, owner):
     assert own["Access-Control-Allow-Origin"] == "http://reflect.example:8000"
     assert own["Access-Control-Allow-Credentials"] == "true"
     assert "Access-Control-Allow-Origin" not in stranger
+
+
+def test_a_page_rendered_without_a_request_falls_back_to_the_stream_path(owner):
+    """Worker-side renders (no request in the context) still render base.html."""
+    from django.template.loader import render_to_string
+
+    assert 'data-events="/events/"' in render_to_string("base.html", {"user": owner})
