@@ -31,7 +31,7 @@ def search(*, owner: User, filters: dict) -> QuerySet[Reflection]:
     if filters.get("until"):
         reflections = reflections.filter(created_at__date__lte=filters["until"])
     if filters.get("q"):
-        reflections = full_text.matching(reflections, q=filters["q"])
+        reflections = full_text.matching(reflections, q=filters["q"], owner_id=owner.pk)
     return reflections
 
 

@@ -3,8 +3,9 @@
 PostgreSQL: a stored generated ``tsvector`` column with a GIN index (migration 0008), ranked
 with ``ts_rank`` and highlighted with ``ts_headline``. SQLite (the embedded default): an FTS5
 table kept in step with ``reflect_reflection`` by triggers (same migration), ranked with
-``bm25`` and highlighted with ``snippet``. Either way the query is the index's, never a scan
-of every result cast to text, and the owner filter stays on the reflections query.
+``bm25`` and highlighted with ``snippet``; it indexes the owner too (0009). Either way the
+query is the index's, never a scan of every result cast to text, and the owner filter stays
+on the reflections query.
 """
 
 import re
@@ -16,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -36,8 +37,9 @@ PG_TEXT = (
 )
 
 
-def matching(reflections: QuerySet, *, q: str) -> QuerySet:
-    """`reflections` that match `q`, best first, each with `search_rank` and `headline`.
+def matching(reflections: QuerySet, *, q: str, owner_id: int) -> QuerySet:
+    """`reflections` (of `owner_id`) that match `q`, best first, each with `search_rank` and
+    `headline`.
 
     Words are ANDed; punctuation is ignored, so no input is a syntax error.
     """
@@ -46,7 +48,7 @@ def matching(reflections: QuerySet, *, q: str) -> QuerySet:
         return reflections.none()
     if connection.vendor == "postgresql":
         return _postgres(reflections, " ".join(words))
-    return _sqlite(reflections, words)
+    return _sqlite(reflections, words, owner_id)
 
 
 def _postgres(reflections: QuerySet, text: str) -> QuerySet:
@@ -73,19 +75,37 @@ def _postgres(reflections: QuerySet, text: str) -> QuerySet:
     )
 
 
-def _sqlite(reflections: QuerySet, words: list[str]) -> QuerySet:
-    match = " ".join('"' + word.replace('"', "") + '"' for word in words)
-    return reflections.extra(
-        tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = reflect_reflection.id", f"{FTS_TABLE} MATCH %s"],
-        params=[match],
-        select={
+def _sqlite(reflections: QuerySet, words: list[str], owner_id: int) -> QuerySet:
+    terms = " ".join('"' + word.replace('"', "") + '"' for word in words)
+    # The owner is a column of the index (migration 0009): the index intersects the owner's
+    # rows itself; the owner filter on `reflections` still decides what is shown.
+    match = f'owner : "u{owner_id}" AND ({terms})'
+    return (
+        reflections.extra(
+            tables=[FTS_TABLE],
+            # The unary + keeps SQLite from probing the index once per reflection of the
+            # owner (a MATCH each: 15 ms for 500 rows); the MATCH drives, joined by key.
+            where=[
+                f"+{FTS_TABLE}.rowid = reflect_reflection.id",
+                f"{FTS_TABLE} MATCH %s",
+            ],
+            params=[match],
+        )
+        # Annotations, not extra(select=...): the paginator's count leaves them out.
+        .annotate(
             # bm25 is lower for better matches; the question weighs 4x the result.
-            "search_rank": f"-bm25({FTS_TABLE}, 4.0, 1.0)",
-            "headline": f"snippet({FTS_TABLE}, -1, %s, %s, '…', 24)",
-        },
-        select_params=[START, STOP],
-    ).order_by("-search_rank", "-created_at", "-id")
+            search_rank=RawSQL(
+                f"-bm25({FTS_TABLE}, 4.0, 1.0, 0.0)", [], output_field=FloatField()
+            ),
+            # From the result (column 1): the question is on the page beside it anyway.
+            headline=RawSQL(
+                f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24)",
+                [START, STOP],
+                output_field=TextField(),
+            ),
+        )
+        .order_by("-search_rank", "-created_at", "-id")
+    )
 
 
 def highlighted(headline: str) -> SafeString:
