@@ -1,12 +1,9 @@
 """How a corpus is sent: one call when it fits the model's context, map-reduce otherwise.
 
-Token counts are o200k counts of the text sent (OpenAI's tokenizer for current models; a
-close guess for other servers, whose context errors trigger a re-plan anyway). A document's
-text is counted once, at extraction (`Document.tokens`): planning adds the count of its
-BEGIN/END frame, so an estimate over 1,000 documents is a sum, not a recount of 2M tokens; a
-token may merge across the frame's line break, so the sum can differ from a recount by a
-token or so per document (well inside SAFETY_MARGIN). Batches are
-cut on document and segment boundaries: a long document is split between segments (pages,
+Token counts are o200k counts (OpenAI's tokenizer; a close guess for other servers, whose
+context errors trigger a re-plan anyway): a document's text counted once at extraction
+(`Document.tokens`) plus its BEGIN/END frame, so an estimate is a sum. Batches are cut on
+document and segment boundaries: a long document is split between segments (pages,
 paragraphs, cues, lines), and only a single segment larger than a whole batch is cut inside,
 at a line or word break, which the manifest records.
 """
@@ -166,30 +163,22 @@ def make_plan(
 
 
 def framed_tokens(documents: Sequence[SourceDocument]) -> list[int]:
-    """Tokens of each document as sent: its stored text count plus its frame's.
-
-    A document without a stored count (made before counts were stored) is counted whole.
-    """
-    # The BEGIN line (with its line break) and the END line (after the text's), counted
-    # apart as they meet the text: a merge across the boundary can only make the sum high.
-    frames = [
-        prompts.render_document(d, end=0) if d.tokens is not None else "\n"
-        for d in documents
-    ]
-    cuts = [frame.index("\n") + 1 for frame in frames]
-    halves = count_tokens_batch(
-        [half for f, c in zip(frames, cuts, strict=True) for half in (f[:c], f[c:])]
+    """Each document's tokens as sent: its stored count plus its frame's (the BEGIN line and
+    the END line counted apart, so a merge across the text's edges only makes the sum high);
+    a document without a stored count is counted whole."""
+    texts = []
+    for d in documents:
+        frame = prompts.render_document(d, end=0)
+        cut = frame.index("\n") + 1
+        texts += [frame[:cut], frame[cut:]] if d.tokens is not None else [frame, ""]
+    counts = count_tokens_batch(texts)
+    unknown = count_tokens_batch(
+        [prompts.render_document(d) for d in documents if d.tokens is None] or [""]
     )
-    frames = [halves[2 * k] + halves[2 * k + 1] for k in range(len(documents))]
-    unknown = [d for d in documents if d.tokens is None]
-    counted = iter(
-        count_tokens_batch([prompts.render_document(d) for d in unknown])
-        if unknown
-        else []
-    )
+    rest = iter(unknown)
     return [
-        d.tokens + frame if d.tokens is not None else next(counted)
-        for d, frame in zip(documents, frames, strict=True)
+        next(rest) if d.tokens is None else d.tokens + counts[2 * n] + counts[2 * n + 1]
+        for n, d in enumerate(documents)
     ]
 
 
