@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 
 import redis
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from . import redis_client
@@ -136,7 +136,6 @@ def _db_interval() -> float:
 
 def _touch(names: list[str]) -> None:
     """Move the database heartbeat of the reflections these claims hold to now."""
-    close_old_connections()
     try:
         Reflection.objects.filter(
             status=Reflection.Status.RUNNING, claimed_by__in=names

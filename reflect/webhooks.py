@@ -124,10 +124,9 @@ def _connection(
     if destination.scheme == "https":
         return _PinnedHTTPSConnection(destination, timeout=timeout)
     # Plain HTTP: connect to the checked address; the Host header still names the host.
-    connection = http.client.HTTPConnection(
+    return http.client.HTTPConnection(
         destination.address, destination.port, timeout=timeout
     )
-    return connection
 
 
 def post(*, url: str, secret: str, payload: dict, delivery_id: str = "") -> int:

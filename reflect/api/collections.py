@@ -40,21 +40,16 @@ def create_collection(
 ) -> Status:
     """Create a collection. With an `Idempotency-Key`, the same request again returns the
     collection the first one made; the same key with another body is a 409."""
-    try:
-        created = idempotency.create_once(
-            owner=request.auth,
-            scope="api:collections.create",
-            key=idempotency_key,
-            body=payload.model_dump_json(),
-            create=lambda: (
-                service.create_collection(owner=request.auth, name=payload.name).pk,
-                201,
-            ),
-        )
-    except idempotency.KeyReused as error:
-        raise ApiError(409, str(error), code="idempotency_key_reused") from None
-    except idempotency.KeyTooLong as error:
-        raise ApiError(422, str(error)) from None
+    created = idempotency.create_once(
+        owner=request.auth,
+        scope="api:collections.create",
+        key=idempotency_key,
+        body=payload.model_dump_json(),
+        create=lambda: (
+            service.create_collection(owner=request.auth, name=payload.name).pk,
+            201,
+        ),
+    )
     return Status(created.status_code, owned(request, created.object_id))
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -73,7 +72,7 @@ def upload_documents(
     outcomes = refused + [
         service.upload_file(owner=request.auth, uploaded=uploaded) for uploaded in files
     ]
-    results = [outcome.as_json(url=_api_url) for outcome in outcomes]
+    results = [outcome.as_json(url=DocumentOut.resolve_url) for outcome in outcomes]
     accepted = [r["document_id"] for r in results if r["ok"]]
     if collection is not None and accepted:
         collections.add_to_collection(collection=collection, document_ids=accepted)
@@ -94,10 +93,6 @@ def upload_documents(
             "rejected": sum(r["outcome"] == "rejected" for r in results),
         },
     )
-
-
-def _api_url(document: Document) -> str:
-    return reverse("api:document", args=[document.pk])
 
 
 @router.get(

@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from ..collections import CollectionNameError
+from ..idempotency import KeyReused, KeyTooLong
 
 CODES = {
     400: "bad_request",
@@ -101,6 +102,14 @@ def install(api: NinjaAPI) -> None:
         if exc.taken:
             return respond(request, 409, exc.message, code="name_taken")
         return respond(request, 422, exc.message, details={"field": "name"})
+
+    @api.exception_handler(KeyReused)
+    def idempotency_key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
+        return respond(request, 409, str(exc), code="idempotency_key_reused")
+
+    @api.exception_handler(KeyTooLong)
+    def idempotency_key_too_long(request: HttpRequest, exc: KeyTooLong) -> HttpResponse:
+        return respond(request, 422, str(exc))
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -115,10 +115,6 @@ def start_reflection(
         )
     except asking.ReflectionError as error:
         raise ApiError(422, str(error), code="cannot_reflect") from None
-    except idempotency.KeyReused as error:
-        raise ApiError(409, str(error), code="idempotency_key_reused") from None
-    except idempotency.KeyTooLong as error:
-        raise ApiError(422, str(error)) from None
     return Status(created.status_code, as_out(owned(request, created.object_id)))
 
 

@@ -34,7 +34,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     files = request.FILES.getlist("files")
     # Files dropped while streaming in for being over the size limit (reflect/uploads.py).
     too_large = [
-        service.refused_while_streaming(name).as_json(url=_page_url)
+        service.refused_while_streaming(name).as_json(url=Document.get_absolute_url)
         for name in uploads.refused_uploads(request)
     ]
     if not files and not too_large:
@@ -49,13 +49,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _upload_response(request, results)
 
 
-def _page_url(document: Document) -> str:
-    return document.get_absolute_url()
-
-
 def _upload_one(owner: User, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(owner=owner, uploaded=uploaded)
-    return outcome.as_json(url=_page_url)
+    return outcome.as_json(url=Document.get_absolute_url)
 
 
 def _upload_response(

@@ -22,7 +22,7 @@ def drop(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
         raise Http404
     files = request.FILES.getlist("files") or request.FILES.getlist("file")
     results = [
-        service.refused_while_streaming(name).as_json(url=_page_url)
+        service.refused_while_streaming(name).as_json(url=Document.get_absolute_url)
         for name in uploads.refused_uploads(request)
     ]
     if not files and not results:
@@ -39,15 +39,11 @@ def drop(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
     return JsonResponse({"results": results, "error": ""})
 
 
-def _page_url(document: Document) -> str:
-    return document.get_absolute_url()
-
-
 def _drop_one(collection: Collection, uploaded: UploadedFile) -> dict:
     outcome = service.upload_file(
         owner=collection.owner, uploaded=uploaded, collection=collection
     )
-    return outcome.as_json(url=_page_url)
+    return outcome.as_json(url=Document.get_absolute_url)
 
 
 @require_POST
