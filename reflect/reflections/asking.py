@@ -9,7 +9,7 @@ from django.conf import settings
 
 from .. import dispatch
 from ..models import Collection, Document, Reflection, Schedule, User
-from ..reasoning import planning, providers
+from ..reasoning import estimates, planning, providers
 from ..reasoning import prompt as prompts
 from ..reasoning.sources import SourceDocument
 from ..reasoning.usage import empty_usage
@@ -233,7 +233,7 @@ def _estimate(
         )
     except ValueError as exc:
         raise ReflectionError(str(exc)) from None
-    return planning.estimate(
+    return estimates.estimate(
         plan,
         {s.id: s for s in sources},
         question=question,
