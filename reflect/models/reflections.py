@@ -80,6 +80,13 @@ class Reflection(models.Model):
     effort = models.CharField(
         max_length=8, choices=Effort.choices, default=Effort.MEDIUM
     )
+    # OpenAI's flex tier (about half price, slower, sometimes unavailable): chosen per
+    # reflection and the default for scheduled runs.
+    not_urgent = models.BooleanField(
+        default=False,
+        verbose_name="Not urgent",
+        help_text="Cheaper and slower: OpenAI's flex tier (about half price).",
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.QUEUED
     )
@@ -93,6 +100,9 @@ class Reflection(models.Model):
     result = models.JSONField(null=True, blank=True)
     # Which documents and segments went into which call, and what was left out and why.
     manifest = models.JSONField(default=dict, blank=True)
+    # {call key: response id} of OpenAI background responses still computing, saved before
+    # waiting: a resumed run polls the same response instead of paying for a new one.
+    background_responses = models.JSONField(default=dict, blank=True)
     # Totals over every call made: input_tokens, cached_tokens, output_tokens, reasoning_tokens.
     usage = models.JSONField(default=dict, blank=True)
     cost_usd = models.DecimalField(
