@@ -77,14 +77,47 @@ def start_private_redis(binary: str, data_dir: Path) -> tuple[subprocess.Popen, 
 
 
 def ensure_demo_user(username: str = "demo") -> str | None:
-    """Create the demo user on first start; return its generated password, or None if it exists."""
+    """Make sure the demo user exists and is an administrator (staff and superuser), so the
+    admin can manage people and invitations; return the password generated on first start,
+    or None when the user already existed (its password is left alone)."""
     from .models import User
 
-    if User.objects.filter(username=username).exists():
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        # A demo user made before it was an administrator is promoted, not recreated.
+        if not (existing.is_staff and existing.is_superuser):
+            existing.is_staff = existing.is_superuser = True
+            existing.save(update_fields=["is_staff", "is_superuser"])
         return None
     password = secrets.token_urlsafe(12)
-    User.objects.create_user(username=username, password=password)
+    User.objects.create_superuser(username=username, email="", password=password)
     return password
+
+
+def login_lines(*, password: str | None, signup: str) -> list[str]:
+    """What `make run` prints about logging in: who the administrator is and where to go."""
+    if password:
+        first = f"Demo user: demo   password: {password}   (shown once)"
+    else:
+        first = "Demo user: demo (its password was shown at first start)"
+    lines = [
+        first,
+        "demo is an administrator: log in at /admin/ to manage people and invitations;",
+        "change the password at /accounts/password/change/ (or: manage.py changepassword demo).",
+    ]
+    if signup == "open":
+        lines.append(
+            "Anyone can create an account at /accounts/signup/ (REFLECT_SIGNUP=open)."
+        )
+    elif signup == "invite-only":
+        lines.append(
+            "Sign-up is by invitation: create one in the admin (REFLECT_SIGNUP)."
+        )
+    else:
+        lines.append(
+            "Sign-up is closed: add people in the admin (REFLECT_SIGNUP=closed)."
+        )
+    return lines
 
 
 class Supervisor:

@@ -308,8 +308,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reflect@localhost")
-# Absolute links in mail and webhooks.
-REFLECT_BASE_URL = env_str("REFLECT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# REFLECT_BASE_URL (absolute links in mail and webhooks) and the sign-up policy live with the
+# account settings in settings_operations.py.
 # Pages and the API come from gunicorn (threads), the live-events stream from uvicorn (async):
 # unset, pages open the stream on their own host at REFLECT_EVENTS_PORT; a path ("/events/")
 # when a proxy routes it on the same origin; or a full URL (docs/deploy.md, "Routing").

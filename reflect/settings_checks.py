@@ -13,6 +13,7 @@ The reflection time limits nest, each for a reason:
 """
 
 import math
+import socket
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -138,3 +139,32 @@ def check_extraction(*, give_up_seconds: int, soft_time_limit: int) -> None:
         soft_time_limit,
         "the sweep would fail documents that are still being read",
     )
+
+
+SIGNUP_POLICIES = ("open", "invite-only", "closed")
+
+
+def signup_policy(raw: str, *, default: str) -> str:
+    value = raw.strip() or default
+    if value not in SIGNUP_POLICIES:
+        raise ImproperlyConfigured(
+            f"REFLECT_SIGNUP must be open, invite-only or closed (or blank), got {raw!r}"
+        )
+    return value
+
+
+def base_url(raw: str, *, host: str, port: int) -> str:
+    """REFLECT_BASE_URL as set, else the address served at REFLECT_HOST:REFLECT_PORT."""
+    if raw.strip():
+        url = raw.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")) or url[-3:] == "://":
+            raise ImproperlyConfigured(
+                f"REFLECT_BASE_URL must be an http:// or https:// address, got {raw!r}"
+            )
+        return url
+    if host in {"", "0.0.0.0", "::"}:
+        # Bound to every interface: the machine's name is the best guess at how others reach it.
+        host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -103,6 +103,29 @@ checks.check_extraction(
     soft_time_limit=REFLECT_EXTRACTION_SOFT_TIME_LIMIT,
 )
 
+# --- Accounts and links -----------------------------------------------------------------------
+# Absolute links in mail and webhooks. Blank = the address the app is served on: `make run`
+# passes its --host/--port to every child as REFLECT_HOST/REFLECT_PORT, so web and workers
+# agree. Behind a proxy or under compose, set it to the public address.
+REFLECT_BASE_URL = checks.base_url(
+    env_str("REFLECT_BASE_URL", ""),
+    host=env_str("REFLECT_HOST", "127.0.0.1"),
+    port=env_int("REFLECT_PORT", 8000),
+)
+# Who may create an account: open (anyone who reaches the site), invite-only (a link an
+# administrator made in the admin) or closed (administrators add people). Blank = open on a
+# developer's machine, invite-only once DJANGO_DEBUG is off: a reachable server with a paid
+# model key should not let strangers spend it.
+REFLECT_SIGNUP = checks.signup_policy(
+    env_str("REFLECT_SIGNUP", ""), default="open" if DEBUG else "invite-only"
+)
+# An invitation link stops working this many days after it was made.
+REFLECT_INVITATION_DAYS = env_int("REFLECT_INVITATION_DAYS", 14)
+if REFLECT_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"REFLECT_INVITATION_DAYS must be at least 1, got {REFLECT_INVITATION_DAYS}"
+    )
+
 # --- Security (production hardening, login throttling) -----------------------------------------
 # Production (DJANGO_DEBUG=false) is served over HTTPS only: plain HTTP is redirected there,
 # cookies never travel in clear and browsers remember to use HTTPS (HSTS).

@@ -29,6 +29,10 @@ class Command(BaseCommand):
             **os.environ,
             "REDIS_URL": redis_url,
             "DJANGO_SETTINGS_MODULE": "reflect.settings",
+            # Children build REFLECT_BASE_URL's default (links in mail and webhooks) from the
+            # address actually served, --host/--port included.
+            "REFLECT_HOST": host,
+            "REFLECT_PORT": str(port),
         }
         # Pages and the API from gunicorn on the printed port; the live-events stream from
         # uvicorn on the next one, which pages find in <body data-events> (docs/deploy.md).
@@ -91,14 +95,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Reflect is running at http://{host}:{port}/")
         )
-        if password:
-            self.stdout.write(
-                f"Demo user: demo   password: {password}   (shown once; change it in the admin)"
-            )
-        else:
-            self.stdout.write(
-                "Log in as demo (password shown at first start) or sign up."
-            )
+        for line in devstack.login_lines(
+            password=password, signup=settings.REFLECT_SIGNUP
+        ):
+            self.stdout.write(line)
         self.stdout.write(
             f"Broker: {redis_url}    Data: {settings.DATA_DIR}    Ctrl-C stops everything."
         )
