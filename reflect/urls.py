@@ -11,6 +11,7 @@ from .views import (
     events,
     login,
     notifications,
+    passwords,
     reflections,
     schedules,
     tokens,
@@ -120,6 +121,25 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/", passwords.password_change, name="password_change"
+    ),
+    path("accounts/password/reset/", passwords.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        passwords.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        passwords.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        passwords.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("accounts/settings/", accounts.account_settings, name="account-settings"),
     path(
         "accounts/settings/webhook-secret/",

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +13,10 @@ from .. import login_throttle
 
 
 class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The page offers sign-up only as REFLECT_SIGNUP allows it.
+        return super().get_context_data(signup=settings.REFLECT_SIGNUP, **kwargs)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Checked before the password, so a locked account cannot be probed further.
         username = request.POST.get("username", "")

@@ -2,9 +2,6 @@
 when set, else the host and port `make run` serves, which web and workers agree on."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core import mail
@@ -12,9 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from reflect import deliveries, settings_checks
 
-from ..conftest import REPO
 from ..factories import make_user
 from ..reflections.test_notifications import Receiver, notify, receiver  # noqa: F401 (fixture)
+from .fresh_settings import environment_without, setting_in
 from .test_demo_administrator import start_make_run
 
 pytestmark = pytest.mark.django_db
@@ -23,26 +20,11 @@ LINK_SETTINGS = ("REFLECT_BASE_URL", "REFLECT_HOST", "REFLECT_PORT")
 
 
 def base_url_in(env: dict) -> str:
-    """REFLECT_BASE_URL as a fresh process with this environment configures it."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.REFLECT_BASE_URL)",
-        ],
-        cwd=REPO,
-        env={"DJANGO_SETTINGS_MODULE": "reflect.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return setting_in(env, "REFLECT_BASE_URL")
 
 
 def without_link_settings() -> dict:
-    return {k: v for k, v in os.environ.items() if k not in LINK_SETTINGS}
+    return environment_without(*LINK_SETTINGS)
 
 
 def test_the_default_follows_reflect_port():
