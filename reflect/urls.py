@@ -21,6 +21,12 @@ from .views.health import healthz
 urlpatterns = [
     path("", documents.document_list, name="documents"),
     path("documents/upload/", documents.upload, name="upload"),
+    path("documents/status/", documents.document_status, name="document-status"),
+    path(
+        "documents/collect/",
+        documents.add_selected_to_collection,
+        name="documents-collect",
+    ),
     path("documents/<int:pk>/", documents.document_detail, name="document"),
     path(
         "documents/<int:pk>/original/",

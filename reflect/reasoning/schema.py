@@ -53,6 +53,14 @@ def _text_or_empty(value: Any) -> str:
     return str(value or "")
 
 
+def _says_yes(value: Any) -> bool:
+    # Only a plain yes counts: a plain-JSON answer that leaves the flag out or garbles it
+    # has not said the documents do not answer.
+    return value is True or (
+        isinstance(value, str) and value.strip().lower() in ("true", "yes")
+    )
+
+
 def _texts(value: Any) -> Any:
     # Anything but a list is left for validation to reject.
     return [str(item) for item in value if item] if isinstance(value, list) else value
@@ -85,6 +93,11 @@ class Result(BaseModel):
     follow_up_questions: Annotated[list[str], BeforeValidator(_texts)] = Field(
         default_factory=list
     )
+    # The model's own statement that the documents hold no answer to the question: the
+    # only way an answer without findings is accepted (see `outcomes`). Results stored
+    # before the field existed read as False.
+    documents_do_not_answer: Annotated[bool, BeforeValidator(_says_yes)] = False
+    no_answer_reason: Annotated[str, BeforeValidator(_text_or_empty)] = ""
 
 
 # What is read back is documented as written: every field present. The defaults stand in

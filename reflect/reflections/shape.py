@@ -44,6 +44,8 @@ def reflection_as_json(reflection: Reflection) -> dict:
         "summary": result.get("summary", ""),
         "findings": findings,
         "follow_up_questions": list(result.get("follow_up_questions", [])),
+        "documents_do_not_answer": bool(result.get("documents_do_not_answer")),
+        "no_answer_reason": result.get("no_answer_reason", ""),
         "manifest": reflection.manifest,
         "estimate": reflection.estimate,
         "usage": {key: usage[key] for key in empty_usage()},

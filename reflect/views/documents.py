@@ -6,20 +6,33 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from .. import documents as service
 from .. import uploads
+from ..collections import add_to_collection
+from ..document_filters import DocumentFilterForm, filtered_documents
 from ..extraction import locators
-from ..models import Document, User
+from ..forms import DocumentSelectionForm
+from ..models import Collection, Document, User
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    docs = Document.objects.filter(owner=request.user).defer("text", "segments")
+    form = DocumentFilterForm(request.GET or None, owner=request.user)
+    docs = filtered_documents(
+        owner=request.user, filters=form.cleaned_data if form.is_valid() else {}
+    )
     page = Paginator(docs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
+        "form": form,
         "page": page,
+        "query": query.urlencode(),
         "live": any(not d.is_finished for d in page),
+        "collections": form.fields["collection"].queryset,
         "max_upload_mb": settings.REFLECT_MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_files": settings.REFLECT_MAX_FILES_PER_UPLOAD,
     }
@@ -27,6 +40,59 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "documents/list.html#document-table" if request.htmx else "documents/list.html"
     )
     return render(request, template, context)
+
+
+# The most documents one status request reports on: an upload's files at most.
+MAX_STATUS_IDS = 100
+
+
+def document_status(request: HttpRequest) -> JsonResponse:
+    """Status and error of the person's documents `?id=1&id=2`: the upload list polls it
+    to follow each file it sent to ready or failed."""
+    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:MAX_STATUS_IDS]
+    docs = Document.objects.filter(owner=request.user, pk__in=ids).only(
+        "pk", "status", "error"
+    )
+    return JsonResponse(
+        {
+            "documents": [
+                {
+                    "id": d.pk,
+                    "status": d.status,
+                    "label": d.get_status_display(),
+                    "finished": d.is_finished,
+                    "error": d.error if d.status == Document.Status.FAILED else "",
+                }
+                for d in docs
+            ]
+        }
+    )
+
+
+@require_POST
+def add_selected_to_collection(request: HttpRequest) -> HttpResponse:
+    """The documents ticked on the list, added to the collection chosen beside them."""
+    collection = get_object_or_404(
+        Collection, pk=_int(request.POST.get("to_collection")), owner=request.user
+    )
+    form = DocumentSelectionForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        messages.error(request, "Tick at least one of your documents first.")
+        return _to(request, reverse("documents"))
+    added = add_to_collection(
+        collection=collection, document_ids=form.cleaned_data["documents"]
+    )
+    messages.success(request, f"Added {added} document(s) to {collection.name}.")
+    return _to(request, collection.get_absolute_url())
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _to(request: HttpRequest, url: str) -> HttpResponse:
+    # htmx follows a plain redirect inside the page; this one must load the whole page.
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST

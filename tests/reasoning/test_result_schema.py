@@ -1,6 +1,8 @@
 """One model of a result: the schema the model is asked to fill, the reading of its answer,
 the quote annotations and the API's documentation of them all come from reasoning.schema."""
 
+import json
+
 import pytest
 
 from reflect.reasoning.citations import verify_result
@@ -25,8 +27,9 @@ KINDS = [
     "other",
 ]
 
-# The schema sent before the pydantic model existed; a change here changes what the
-# model writes and invalidates every cached partial result (SCHEMA_VERSION).
+# The schema sent (the pydantic model's, plus the model's statement that the documents do
+# not answer); a change here changes what the model writes and invalidates every cached
+# partial result (SCHEMA_VERSION).
 SENT_BEFORE = {
     "type": "object",
     "properties": {
@@ -66,8 +69,16 @@ SENT_BEFORE = {
             },
         },
         "follow_up_questions": {"type": "array", "items": {"type": "string"}},
+        "documents_do_not_answer": {"type": "boolean"},
+        "no_answer_reason": {"type": "string"},
     },
-    "required": ["summary", "findings", "follow_up_questions"],
+    "required": [
+        "summary",
+        "findings",
+        "follow_up_questions",
+        "documents_do_not_answer",
+        "no_answer_reason",
+    ],
     "additionalProperties": False,
 }
 
@@ -85,7 +96,7 @@ def _objects(node):
 
 def test_the_schema_sent_is_the_one_sent_before_and_keeps_its_version():
     assert RESULT_SCHEMA == SENT_BEFORE
-    assert SCHEMA_VERSION == "6e51a0c41a46"
+    assert SCHEMA_VERSION == "774dbefd6fad"
 
 
 def test_the_schema_meets_openai_strict_mode():
@@ -132,7 +143,37 @@ def test_a_plain_json_answer_is_read_within_the_schemas_vocabulary():
             },
         ],
         "follow_up_questions": ["Why?", "3"],
+        "documents_do_not_answer": False,
+        "no_answer_reason": "",
     }
+
+
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        (True, True),
+        ("true", True),
+        (" Yes", True),
+        (False, False),
+        (None, False),
+        ("maybe", False),
+        (1, False),
+    ],
+)
+def test_only_a_plain_yes_says_the_documents_do_not_answer(written, read):
+    answer = json.dumps(
+        {
+            "summary": "s",
+            "findings": [],
+            "documents_do_not_answer": written,
+            "no_answer_reason": None,
+        }
+    )
+
+    result = parse_result(answer)
+
+    assert result["documents_do_not_answer"] is read
+    assert result["no_answer_reason"] == ""
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,10 @@ from .topics import find_fading_topics
 from .turns import Corpus
 
 LABEL = "Offline analyzer — no language model was used"
+NO_SIGNALS = (
+    "The offline analyzer found no unanswered questions, dropped commitments, lone "
+    "concerns, faded topics or disagreeing figures in these documents."
+)
 
 PRESET_KINDS: dict[str, list[str]] = {
     "blind_spots": ["risk", "dropped_action"],
@@ -62,6 +66,8 @@ def analyze(
         "summary": _summary(corpus, found, top),
         "findings": [f.as_dict() for f in top],
         "follow_up_questions": _follow_ups(corpus, top),
+        "documents_do_not_answer": not top,
+        "no_answer_reason": "" if top else NO_SIGNALS,
     }
 
 
