@@ -1,5 +1,6 @@
 // Upload each dropped or picked file on its own request so each gets its own progress bar
-// and its own error; the document table below polls for extraction status.
+// and its own error, then follow each file to ready or failed: on the live "document"
+// events, and by polling the status URL (a proxy may buffer the event stream).
 (function () {
   const form = document.getElementById("upload-form");
   if (!form) return;
@@ -7,6 +8,51 @@
   const list = document.getElementById("upload-progress");
   const token = form.querySelector('input[name="csrfmiddlewaretoken"]').value;
   const maxBytes = Number(form.dataset.maxBytes) * 1024 * 1024;
+  const statusUrl = form.dataset.statusUrl;
+  const following = new Map(); // document id -> its row, until the document is finished
+  let pollTimer = null;
+
+  function show(ui, doc, duplicate) {
+    const prefix = duplicate ? "already uploaded: " : "";
+    if (doc.status === "failed") {
+      ui.li.className = "failed";
+      ui.note.textContent = prefix + "could not be read: " + (doc.error || "extraction failed");
+    } else if (doc.status === "ready") {
+      ui.li.className = "uploaded";
+      ui.note.textContent = prefix + "ready";
+    } else {
+      ui.li.className = "";
+      ui.note.textContent = prefix + (doc.status === "extracting" ? "reading the text…" : "uploaded, queued for extraction");
+    }
+  }
+
+  function follow(id, ui) {
+    following.set(String(id), ui);
+    if (!pollTimer) pollTimer = setInterval(checkStatus, 3000);
+  }
+
+  function checkStatus() {
+    if (!following.size || !statusUrl) return;
+    const query = Array.from(following.keys()).map(function (id) { return "id=" + encodeURIComponent(id); }).join("&");
+    fetch(statusUrl + "?" + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { documents: [] }; })
+      .then(function (body) {
+        let finished = false;
+        body.documents.forEach(function (doc) {
+          const ui = following.get(String(doc.id));
+          if (!ui) return;
+          show(ui, doc, false);
+          if (doc.finished) { following.delete(String(doc.id)); finished = true; }
+        });
+        if (finished) refreshTable();
+        if (!following.size) { clearInterval(pollTimer); pollTimer = null; }
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  document.body.addEventListener("reflect-document", function (event) {
+    if (event.detail && following.has(String(event.detail.id))) checkStatus();
+  });
 
   function row(file) {
     const li = document.createElement("li");
@@ -57,8 +103,10 @@
         }
         if (result && result.ok) {
           ui.bar.value = 100;
-          ui.li.className = "uploaded";
-          ui.note.textContent = result.outcome === "duplicate" ? "already uploaded" : "uploaded, queued for extraction";
+          ui.li.dataset.document = result.document_id;
+          show(ui, result, result.outcome === "duplicate");
+          // A failed duplicate too: the status URL has its reason.
+          if (result.status !== "ready") follow(result.document_id, ui);
         } else {
           ui.li.className = "failed";
           if (result) ui.note.textContent = result.error;
