@@ -119,3 +119,36 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # A token's raw value is shown once, to its owner, on the settings page.
         return False
+
+
+from .models import Invitation  # noqa: E402
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations for REFLECT_SIGNUP=invite-only: add one with the person's email, then copy
+    its link from the list or the invitation's page and send it to them."""
+
+    list_display = ["email", "state", "invitation_link", "expires_at", "created_by"]
+    list_filter = ["accepted_at"]
+    search_fields = ["email"]
+    readonly_fields = ["invitation_link", "created_by", "accepted_at", "accepted_by"]
+
+    @admin.display(description="state")
+    def state(self, obj: Invitation) -> str:
+        return obj.state
+
+    @admin.display(description="invitation link (copy and send it)")
+    def invitation_link(self, obj: Invitation) -> str:
+        from . import invitations
+
+        if obj.pk is None:
+            return "shown once the invitation is saved"
+        if obj.state != "open":
+            return f"none: the invitation is {obj.state}"
+        return invitations.link(obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

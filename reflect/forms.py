@@ -12,6 +12,14 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ["username", "email"]
 
+    def __init__(self, *args, invited_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if invited_email:
+            # An invitation names its person: the account gets the address it was sent to.
+            self.fields["email"].initial = invited_email
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = "The address this invitation was made for."
+
 
 class CollectionForm(forms.Form):
     """A collection's name; the name rule is the service's (reflect/collections.py)."""

@@ -3,6 +3,7 @@ from .collections import Collection
 from .deliveries import Delivery
 from .documents import Document
 from .idempotency_keys import IdempotencyKey
+from .invitations import Invitation
 from .notifications import Notification
 from .reflections import Reflection, ReflectionPart
 from .schedules import Schedule
@@ -15,6 +16,7 @@ __all__ = [
     "Delivery",
     "Document",
     "IdempotencyKey",
+    "Invitation",
     "Notification",
     "Reflection",
     "ReflectionPart",

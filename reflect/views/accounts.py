@@ -5,19 +5,41 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import deliveries
+from .. import deliveries, invitations
 from ..forms import NotificationSettingsForm, SignupForm
 from ..models.users import new_webhook_secret
 
 
 @login_not_required
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    policy = invitations.policy()
+    if policy == invitations.CLOSED:
+        return render(request, "registration/signup.html", {"closed": True}, status=403)
+    token = request.GET.get("invite", "")
+    invited_email = ""
+    if policy == invitations.INVITE_ONLY:
+        try:
+            invited_email = invitations.usable(token=token).email
+        except invitations.InvitationRefused as refused:
+            return _refused(request, refused)
+    form = SignupForm(request.POST or None, invited_email=invited_email)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        if policy == invitations.INVITE_ONLY:
+            try:
+                user = invitations.accept(token=token, user=form.save(commit=False))
+            except invitations.InvitationRefused as refused:
+                return _refused(request, refused)
+        else:
+            user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("documents")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _refused(request: HttpRequest, refused: Exception) -> HttpResponse:
+    return render(
+        request, "registration/signup.html", {"refused": str(refused)}, status=403
+    )
 
 
 def account_settings(request: HttpRequest) -> HttpResponse:
