@@ -59,6 +59,21 @@ class NotificationSettingsForm(forms.ModelForm):
             self.add_error("email", "An email address is needed to send you email.")
         return cleaned
 
+    # Settings that stand alone: a refusal in one part does not throw away the other.
+    PARTS = {"email settings": ("email", "notify_by_email"), "webhook URL": ("webhook_url",)}
+
+    def parts_to_keep(self) -> tuple[dict, list[str], list[str]]:
+        """For a refused form: the values of the parts without an error, and the names of
+        the parts saved and refused."""
+        values, saved, refused = {}, [], []
+        for part, names in self.PARTS.items():
+            if any(name in self.errors for name in names):
+                refused.append(part)
+            else:
+                values |= {name: self.cleaned_data[name] for name in names}
+                saved.append(part)
+        return values, saved, refused
+
     def clean_webhook_url(self) -> str:
         from django.conf import settings
 

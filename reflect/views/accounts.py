@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from .. import deliveries, invitations
 from ..forms import NotificationSettingsForm, SignupForm
+from ..models import User
 from ..models.users import new_webhook_secret
 
 
@@ -48,6 +49,15 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved.")
         return redirect("account-settings")
+    if request.method == "POST":
+        values, saved, refused = form.parts_to_keep()
+        if values:
+            User.objects.filter(pk=request.user.pk).update(**values)
+            messages.warning(
+                request,
+                f"Saved the {' and '.join(saved)}; "
+                f"not the {' and '.join(refused)} (see below).",
+            )
     return render(
         request,
         "registration/settings.html",
