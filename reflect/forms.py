@@ -96,26 +96,78 @@ def _presets() -> dict[str, str]:
     return PRESETS
 
 
-class AskForm(forms.Form):
-    """What to ask and of which documents: a collection or a selection."""
+def _ready_documents(owner: User) -> list[tuple[int, str]]:
+    return list(
+        owner.documents.filter(status=Document.Status.READY)
+        .order_by("title", "pk")
+        .values_list("pk", "title")
+    )
+
+
+NOT_YOUR_COLLECTION = "Collection %(value)s is not one of yours."
+NOT_YOUR_DOCUMENT = "Document %(value)s is not one of your ready documents."
+NOT_YOUR_REFLECTION = "Reflection %(value)s is not one of yours."
+
+
+class ReflectionForm(forms.Form):
+    """What to ask and of which documents: a collection, a selection, or a follow-up's.
+
+    Every visible field is rendered by the template's loop (a new option only needs its
+    field here and its argument in `reflection_kwargs`); `FIELDSETS` groups the first ones,
+    the rest go under "Options".
+    """
+
+    FIELDSETS = (
+        ("Of which documents", ("collection", "documents")),
+        ("Question", ("preset", "question")),
+    )
 
     collection = forms.ModelChoiceField(
         queryset=Collection.objects.none(),
         required=False,
         empty_label="— a selection of documents —",
+        error_messages={"invalid_choice": NOT_YOUR_COLLECTION},
     )
     documents = forms.TypedMultipleChoiceField(
-        coerce=int, choices=[], required=False, widget=forms.CheckboxSelectMultiple
+        coerce=int,
+        choices=[],
+        required=False,
+        label="Or pick documents",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_YOUR_DOCUMENT},
     )
-    preset = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    preset = forms.ChoiceField(
+        required=False, label="A question to start from", widget=forms.RadioSelect
+    )
     question = forms.CharField(
         required=False,
         max_length=2000,
+        label="Your question",
         widget=forms.Textarea(
             attrs={"rows": 2, "placeholder": "Or write your own question"}
         ),
     )
     effort = forms.ChoiceField(choices=Reflection.Effort.choices)
+    # OpenAI's flex tier: about half price for an answer that may take longer.
+    not_urgent = forms.BooleanField(
+        required=False,
+        label="Not urgent (about half price, may take longer)",
+        help_text="Asks OpenAI's flex tier; the standard tier is used if flex has no room.",
+    )
+    # A follow-up asks of its parent's documents, with the parent's findings in the prompt.
+    parent = forms.ModelChoiceField(
+        queryset=Reflection.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": NOT_YOUR_REFLECTION},
+    )
+    # A re-run opens the new result compared with this earlier one.
+    compare = forms.ModelChoiceField(
+        queryset=Reflection.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": NOT_YOUR_REFLECTION},
+    )
     # One token per rendered form: a double submit (or a resent POST) starts one run.
     submission = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput
@@ -126,29 +178,50 @@ class AskForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
-        self.fields["documents"].choices = list(
-            owner.documents.filter(status=Document.Status.READY).values_list(
-                "pk", "title"
-            )
-        )
+        self.fields["documents"].choices = _ready_documents(owner)
         self.fields["preset"].choices = [("", "Custom question")] + list(
             _presets().items()
         )
         self.fields["effort"].initial = settings.REFLECT_EFFORT
+        for name in ("parent", "compare"):
+            self.fields[name].queryset = Reflection.objects.filter(owner=owner)
         self.fields["submission"].initial = uuid.uuid4().hex
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("collection") and not cleaned.get("documents"):
+        if self.errors:
+            return cleaned
+        if not (
+            cleaned.get("collection") or cleaned.get("documents") or cleaned["parent"]
+        ):
             raise forms.ValidationError("Choose a collection or some documents.")
         if not cleaned.get("preset") and not (cleaned.get("question") or "").strip():
             raise forms.ValidationError("Pick a question or write your own.")
         return cleaned
 
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) of the visible fields; the ungrouped ones last."""
+        grouped = [name for _, names in self.FIELDSETS for name in names]
+        sets = [(legend, [self[n] for n in names]) for legend, names in self.FIELDSETS]
+        rest = [f for f in self.visible_fields() if f.name not in grouped]
+        return sets + [("Options", rest)]
+
     def fingerprint(self) -> str:
-        """What this submission asks, to tell a double submit from a changed form."""
-        asked = self.scope() | self.question_kwargs()
-        return repr(sorted((k, getattr(v, "pk", v)) for k, v in asked.items()))
+        """Everything this submission asks, to tell a double submit from a changed form,
+        and the estimate shown from one made for other inputs."""
+        asked = {k: v for k, v in self.cleaned_data.items() if k != "submission"}
+        return repr(
+            sorted(
+                (k, getattr(v, "pk", sorted(v) if isinstance(v, list) else v))
+                for k, v in asked.items()
+            )
+        )
+
+    def estimate_key(self) -> str:
+        """A short digest of `fingerprint`: the Start button carries the one it showed."""
+        import hashlib
+
+        return hashlib.sha256(self.fingerprint().encode()).hexdigest()[:16]
 
     def scope(self) -> dict:
         if self.cleaned_data.get("collection"):
@@ -163,6 +236,15 @@ class AskForm(forms.Form):
             "question": question,
             "effort": self.cleaned_data["effort"],
         }
+
+    def reflection_kwargs(self) -> dict:
+        """The arguments of asking.create_reflection / estimate_reflection this form sets."""
+        return (
+            self.scope()
+            | self.question_kwargs()
+            | {"parent": self.cleaned_data.get("parent")}
+            | {"not_urgent": bool(self.cleaned_data.get("not_urgent"))}
+        )
 
 
 class FollowUpForm(forms.Form):

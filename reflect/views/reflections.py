@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import history, idempotency, liveness, results
+from .. import ask_links, history, idempotency, liveness, results
 from .. import notifications as notification_service
-from ..forms import AskForm, FollowUpForm, HistoryFilterForm
+from ..forms import FollowUpForm, HistoryFilterForm, ReflectionForm
 from ..models import Reflection
-from ..reflections import asking, lifecycle
+from ..reflections import asking, estimate_text, lifecycle
 
 
 def reflection_list(request: HttpRequest) -> HttpResponse:
@@ -27,38 +28,103 @@ def reflection_list(request: HttpRequest) -> HttpResponse:
 
 
 def ask(request: HttpRequest) -> HttpResponse:
-    form = AskForm(request.POST or request.GET or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if "estimate" in request.POST:
-                estimate = asking.estimate_reflection(
-                    owner=request.user, **form.scope(), **form.question_kwargs()
-                )
-                template = (
-                    "reflections/ask.html#estimate"
-                    if request.htmx
-                    else "reflections/ask.html"
-                )
-                return render(request, template, {"estimate": estimate, "form": form})
-            created = idempotency.create_once(
-                owner=request.user,
-                scope="form:ask",
-                key=form.cleaned_data["submission"],
-                body=form.fingerprint(),
-                create=lambda: (
-                    asking.create_reflection(
-                        owner=request.user, **form.scope(), **form.question_kwargs()
-                    ).pk,
-                    302,
-                ),
-            )
-        except (asking.ReflectionError, idempotency.KeyReused) as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("reflection", created.object_id)
-    elif request.method == "GET" and not request.GET:
-        form = AskForm(owner=request.user)
-    return render(request, "reflections/ask.html", {"form": form})
+    """The ask form: a link fills it (ask_links), Start with the estimate it showed starts."""
+    if request.method != "POST":
+        initial, problems = ask_links.read_link(request.GET, owner=request.user)
+        form = ReflectionForm(initial=initial, owner=request.user)
+        estimated = ReflectionForm(ask_links.as_form_data(form), owner=request.user)
+        context = _estimate_context(request, estimated) if initial else {}
+        return _ask_page(request, form, problems=problems, **context)
+    form = ReflectionForm(request.POST, owner=request.user)
+    context = _estimate_context(request, form)
+    if (
+        "estimate" not in context  # the form is not valid, or cannot be estimated
+        or "estimate" in request.POST  # the no-JavaScript "Update estimate"
+        or not _confirmed(request, context)
+    ):
+        return _ask_page(request, form, **context)
+    try:
+        created = idempotency.create_once(
+            owner=request.user,
+            scope="form:ask",
+            key=form.cleaned_data["submission"],
+            body=form.fingerprint(),
+            create=lambda: (
+                asking.create_reflection(
+                    owner=request.user, **form.reflection_kwargs()
+                ).pk,
+                302,
+            ),
+        )
+    except (asking.ReflectionError, idempotency.KeyReused) as error:
+        form.add_error(None, str(error))
+        return _ask_page(request, form, **context)
+    compare = form.cleaned_data["compare"]
+    return redirect(
+        reverse("reflection", args=[created.object_id])
+        + (f"?compare={compare.pk}" if compare else "")
+    )
+
+
+def _confirmed(request: HttpRequest, context: dict) -> bool:
+    """Whether Start was pressed on the estimate for these inputs (a free offline run
+    needs no estimate); a Start that showed other inputs' estimate is refused, saying so."""
+    if context["estimate"]["mode"] == "offline":
+        return True
+    if request.POST.get("start") == context["estimate_key"]:
+        return True
+    if "start" in request.POST:
+        messages.warning(
+            request, "The estimate changed: check it and press Start again."
+        )
+    return False
+
+
+def ask_estimate(request: HttpRequest) -> HttpResponse:
+    """The estimate and Start button for the form's current inputs (htmx, on each change)."""
+    form = ReflectionForm(request.GET, owner=request.user)
+    return render(
+        request,
+        "reflections/ask.html#estimate",
+        {"form": form, **_estimate_context(request, form)},
+    )
+
+
+def _estimate_context(request: HttpRequest, form: ReflectionForm) -> dict:
+    """{"estimate", "estimate_rows", "start_label", "estimate_key"} for a valid form, else
+    {"estimate_problem"}: what is missing or wrong."""
+    if not form.is_valid():
+        problems = [m for errors in form.errors.values() for m in errors]
+        return {"estimate_problem": " ".join(problems)}
+    try:
+        estimate = asking.estimate_reflection(
+            owner=request.user, **form.reflection_kwargs()
+        )
+    except asking.ReflectionError as error:
+        return {"estimate_problem": str(error)}
+    return {
+        "estimate": estimate,
+        "estimate_rows": estimate_text.rows(estimate),
+        "start_label": estimate_text.start_label(estimate),
+        "estimate_key": form.estimate_key(),
+    }
+
+
+def _ask_page(
+    request: HttpRequest, form: ReflectionForm, *, problems=(), **context
+) -> HttpResponse:
+    parent = form["parent"].value() and _owned(request, form["parent"].value())
+    return render(
+        request,
+        "reflections/ask.html",
+        {"form": form, "problems": problems, "parent": parent, **context},
+    )
+
+
+def _owned(request: HttpRequest, pk) -> Reflection | None:
+    if not str(pk).isdecimal() or len(str(pk)) > 18:
+        return None
+    return Reflection.objects.filter(pk=int(pk), owner=request.user).first()
 
 
 def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -126,47 +192,22 @@ def reflection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reflections")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reflection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the ask form as a follow-up (pre-filled, with its estimate); nothing starts here."""
     parent = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write a question to ask.")
-        return redirect(parent)
-    try:
-        reflection = asking.create_reflection(
-            owner=request.user,
-            parent=parent,
-            effort=parent.effort,
-            question=form.cleaned_data["question"],
-        )
-    except asking.ReflectionError as error:
-        messages.error(request, str(error))
-        return redirect(parent)
-    return redirect(reflection)
+    query = QueryDict(mutable=True)
+    query["parent"] = str(parent.pk)
+    if question := request.POST.get("question", "").strip()[:2000]:
+        query["question"] = question
+    return redirect(f"{reverse('ask')}?{query.urlencode()}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reflection_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the ask form as a re-run of this reflection on its current documents."""
     earlier = get_object_or_404(Reflection, pk=pk, owner=request.user)
-    scope = (
-        {"collection": earlier.collection}
-        if earlier.collection
-        else {"document_ids": earlier.document_ids}
-    )
-    try:
-        reflection = asking.create_reflection(
-            owner=request.user,
-            question=earlier.question,
-            preset=earlier.preset,
-            effort=earlier.effort,
-            provider=earlier.provider,
-            **scope,
-        )
-    except asking.ReflectionError as error:
-        messages.error(request, str(error))
-        return redirect(earlier)
-    return redirect(f"{reflection.get_absolute_url()}?compare={earlier.pk}")
+    return redirect(f"{reverse('ask')}?compare={earlier.pk}")
 
 
 def reflection_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Past reflections: search, filters, pagination, compare and re-run."""
+"""Past reflections: search, filters, pagination and compare."""
 
 import pytest
 
@@ -106,39 +106,3 @@ def test_compare_sorts_findings_into_new_still_there_and_gone(owner):
     ]
     assert [f["title"] for f in comparison["gone"]] == ["No owner for the LCD"]
     assert history.change_line(comparison) == "1 new, 1 still there, 1 gone"
-
-
-def test_rerun_asks_the_same_question_of_the_collections_current_documents(
-    client, owner, django_capture_on_commit_callbacks
-):
-    collection = Collection.objects.create(owner=owner, name="C")
-    first = make_document(owner, title="First")
-    collection.documents.add(first)
-    earlier = make_reflection(
-        owner, question="What changed?", collection=collection, documents=[first]
-    )
-    collection.documents.add(make_document(owner, title="Second"))
-
-    with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(f"/reflections/{earlier.pk}/rerun/")
-
-    rerun = owner.reflections.exclude(pk=earlier.pk).get()
-    assert rerun.question == "What changed?"
-    assert sorted(d["title"] for d in rerun.snapshot) == ["First", "Second"]
-    assert response["Location"] == f"/reflections/{rerun.pk}/?compare={earlier.pk}"
-
-
-def test_a_follow_up_keeps_the_snapshot_and_links_its_parent(
-    client, owner, django_capture_on_commit_callbacks
-):
-    document = make_document(owner)
-    parent = make_reflection(owner, documents=[document], collection=None)
-
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(
-            f"/reflections/{parent.pk}/follow-up/", {"question": "Who owns it?"}
-        )
-
-    child = owner.reflections.get(parent=parent)
-    assert child.question == "Who owns it?"
-    assert child.document_ids == [document.pk]

@@ -1,0 +1,118 @@
+"""Links that open the ask form pre-filled: from a collection, a document, a selection, a
+follow-up or a re-run. A link only fills the form; nothing starts until its Start is pressed.
+
+    /reflections/new/?collection=<id>&documents=<id>&documents=<id>&question=...
+        &preset=<slug>&effort=<level>&parent=<reflection id>&compare=<reflection id>
+
+`parent` makes a follow-up (its documents, its effort); `compare` a re-run of that
+reflection (its question, effort and collection or documents), the new result compared
+with it. Explicit parameters win over what those bring. An id that is not the person's is
+an error on the form, never someone else's data.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import QueryDict
+
+from .forms import (
+    NOT_YOUR_COLLECTION,
+    NOT_YOUR_DOCUMENT,
+    NOT_YOUR_REFLECTION,
+    _presets,
+    _ready_documents,
+)
+from .models import Collection, Reflection, User
+
+
+class AskLinkForm(forms.Form):
+    question = forms.CharField(required=False, max_length=2000)
+    collection = forms.ModelChoiceField(
+        queryset=Collection.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": NOT_YOUR_COLLECTION},
+    )
+    documents = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        required=False,
+        error_messages={"invalid_choice": NOT_YOUR_DOCUMENT},
+    )
+    preset = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "There is no preset question %(value)s."},
+    )
+    effort = forms.ChoiceField(required=False, choices=Reflection.Effort.choices)
+    parent = forms.ModelChoiceField(
+        queryset=Reflection.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": NOT_YOUR_REFLECTION},
+    )
+    compare = forms.ModelChoiceField(
+        queryset=Reflection.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": NOT_YOUR_REFLECTION},
+    )
+
+    def __init__(self, *args, owner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
+        self.fields["documents"].choices = _ready_documents(owner)
+        self.fields["preset"].choices = list(_presets().items())
+        for name in ("parent", "compare"):
+            self.fields[name].queryset = Reflection.objects.filter(owner=owner)
+
+    def prefill(self) -> dict:
+        """The ask form's initial values this (valid) link asks for."""
+        link = self.cleaned_data
+        ready = {pk for pk, _ in self.fields["documents"].choices}
+        initial: dict = {}
+        if earlier := link["compare"]:
+            initial |= _scope_of(earlier, ready, keep_collection=True)
+            initial |= {"question": earlier.question, "preset": earlier.preset}
+            initial |= {"effort": earlier.effort, "compare": earlier.pk}
+        if parent := link["parent"]:
+            # A follow-up reads what its parent read, not the collection as it is now.
+            initial |= _scope_of(parent, ready, keep_collection=False)
+            initial |= {"effort": parent.effort, "parent": parent.pk}
+        if link["collection"] or link["documents"]:
+            initial.pop("collection", None)
+            initial.pop("documents", None)
+        given = {k: v for k, v in link.items() if v and k not in ("parent", "compare")}
+        initial |= {k: getattr(v, "pk", v) for k, v in given.items()}
+        # A question or a preset given alone replaces both of the reflection's.
+        if link["question"] and not link["preset"]:
+            initial.pop("preset", None)
+        if link["preset"] and not link["question"]:
+            initial.pop("question", None)
+        return initial
+
+    def problems(self) -> list[str]:
+        return [message for errors in self.errors.values() for message in errors]
+
+
+def _scope_of(reflection: Reflection, ready: set[int], *, keep_collection: bool):
+    if keep_collection and reflection.collection_id:
+        return {"collection": reflection.collection_id}
+    return {"documents": [pk for pk in reflection.document_ids if pk in ready]}
+
+
+def as_form_data(form: forms.Form) -> QueryDict:
+    """An unbound form's initial values as it would submit them, to estimate what a link
+    filled in before anything is pressed."""
+    data = QueryDict(mutable=True)
+    for field in form:
+        value = field.initial
+        if value is None or value is False or value == "" or value == []:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        data.setlist(field.name, [str(getattr(v, "pk", v)) for v in values])
+    return data
+
+
+def read_link(query: QueryDict, *, owner: User) -> tuple[dict, list[str]]:
+    """(initial values, problems) of an ask link; a link with a bad id fills nothing."""
+    link = AskLinkForm(query, owner=owner)
+    if not link.is_valid():
+        return {}, link.problems()
+    return link.prefill(), []
