@@ -148,12 +148,6 @@ class ReflectionForm(forms.Form):
         ),
     )
     effort = forms.ChoiceField(choices=Reflection.Effort.choices)
-    # OpenAI's flex tier: about half price for an answer that may take longer.
-    not_urgent = forms.BooleanField(
-        required=False,
-        label="Not urgent (about half price, may take longer)",
-        help_text="Asks OpenAI's flex tier; the standard tier is used if flex has no room.",
-    )
     # A follow-up asks of its parent's documents, with the parent's findings in the prompt.
     parent = forms.ModelChoiceField(
         queryset=Reflection.objects.none(),
@@ -243,7 +237,6 @@ class ReflectionForm(forms.Form):
             self.scope()
             | self.question_kwargs()
             | {"parent": self.cleaned_data.get("parent")}
-            | {"not_urgent": bool(self.cleaned_data.get("not_urgent"))}
         )
 
 
