@@ -14,6 +14,7 @@ from reflect.reflections.asking import create_reflection
 from reflect.reflections.running import run_reflection
 
 from ..factories import make_document, make_user
+from ..reflections.ask_page import start_button
 from ..stub_openai import StubOpenAI, error
 from ..workers import wait_for
 
@@ -143,13 +144,16 @@ def test_a_real_worker_at_debug_level_never_prints_the_key(
                 "REFLECT_SDK_MAX_RETRIES": "1",
             }
         )
+        form = client.get(
+            f"/reflections/new/?documents={document.pk}&preset=risks&effort=low"
+        ).content.decode()
         response = client.post(
             "/reflections/new/",
             {
                 "documents": [document.pk],
                 "preset": "risks",
                 "effort": "low",
-                "start": "1",
+                "start": start_button(form)[0],
             },
         )
         assert response.status_code == 302, response.content[:1000]
