@@ -16,7 +16,6 @@ from django.conf import settings
 from ..models import Document, Reflection, ReflectionPart
 from ..reasoning import citations, outcomes, planning, providers
 from ..reasoning import prompt as prompts
-from ..reasoning import service_tiers
 from ..reasoning.client import ModelClient
 from ..reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
 from ..reasoning.schema import SCHEMA_VERSION
@@ -151,7 +150,6 @@ class Run(ClaimedRun):
         prompt: prompts.Prompt,
         cache_key: str,
         slices: list[dict],
-        key: str = "",
     ) -> dict:
         expected = planning.count_tokens(
             prompt.instructions + prompt.corpus + prompt.question
@@ -172,10 +170,6 @@ class Run(ClaimedRun):
                 max_output_tokens=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
                 cache_key=cache_key,
                 expected_input_tokens=expected,
-                service_tier=service_tiers.tier_for(
-                    not_urgent=self.reflection.not_urgent
-                ),
-                slot=self.response_slot(key) if key else None,
             )
         except ReasoningError as error:
             record["error"] = error.message
@@ -187,8 +181,6 @@ class Run(ClaimedRun):
             raise
         record["usage"] = reply.usage
         record["structured_output"] = reply.structured
-        # Service tier, a flex fallback, the background response id, the reasoning summary.
-        record.update(reply.details)
         self.add_usage(model, reply.usage)
         if step in ANSWER_STEPS:
             # Checked before saved_call keeps it: a retry asks again instead of reusing it.
@@ -236,7 +228,6 @@ class Run(ClaimedRun):
             prompt=prompt,
             cache_key=cache_key,
             slices=slices,
-            key=key,
         )
         ReflectionPart.objects.get_or_create(
             reflection=self.reflection,
@@ -249,10 +240,6 @@ class Run(ClaimedRun):
                 "model": model,
             },
         )
-        # The answer is kept: the provider need not store the background response any more.
-        response_id = self.forget_response(key)
-        if response_id:
-            self.client.delete_response(response_id)
         return result
 
     def single(self, plan: planning.Plan, by_id: dict[int, SourceDocument]) -> dict:
