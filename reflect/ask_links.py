@@ -7,7 +7,7 @@ follow-up or a re-run. A link only fills the form; nothing starts until its Star
 `parent` makes a follow-up (its documents, its effort); `compare` a re-run of that
 reflection (its question, effort and collection or documents), the new result compared
 with it. Explicit parameters win over what those bring. An id that is not the person's is
-an error on the form, never someone else's data.
+named as refused on the form and fills nothing: never someone else's data.
 """
 
 from __future__ import annotations
@@ -32,12 +32,8 @@ class AskLinkForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": NOT_YOUR_COLLECTION},
     )
-    documents = forms.TypedMultipleChoiceField(
-        coerce=int,
-        choices=[],
-        required=False,
-        error_messages={"invalid_choice": NOT_YOUR_DOCUMENT},
-    )
+    # Checked by clean_documents: the ready ones are kept, the rest left out and named.
+    documents = forms.Field(required=False)
     preset = forms.ChoiceField(
         required=False,
         error_messages={"invalid_choice": "There is no preset question %(value)s."},
@@ -57,23 +53,32 @@ class AskLinkForm(forms.Form):
     def __init__(self, *args, owner: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["collection"].queryset = Collection.objects.filter(owner=owner)
-        self.fields["documents"].choices = _ready_documents(owner)
+        self.ready = {pk for pk, _ in _ready_documents(owner)}
+        self.left_out: list[str] = []
         self.fields["preset"].choices = list(_presets().items())
         for name in ("parent", "compare"):
             self.fields[name].queryset = Reflection.objects.filter(owner=owner)
 
+    def clean_documents(self) -> list[int]:
+        kept = []
+        for value in self.data.getlist("documents"):
+            if value.isdecimal() and len(value) < 19 and int(value) in self.ready:
+                kept.append(int(value))
+            else:
+                self.left_out.append(NOT_YOUR_DOCUMENT % {"value": value[:40]})
+        return kept
+
     def prefill(self) -> dict:
-        """The ask form's initial values this (valid) link asks for."""
-        link = self.cleaned_data
-        ready = {pk for pk, _ in self.fields["documents"].choices}
+        """The ask form's initial values from the parameters that are valid."""
+        link = {name: self.cleaned_data.get(name) or None for name in self.fields}
         initial: dict = {}
         if earlier := link["compare"]:
-            initial |= _scope_of(earlier, ready, keep_collection=True)
+            initial |= _scope_of(earlier, self.ready, keep_collection=True)
             initial |= {"question": earlier.question, "preset": earlier.preset}
             initial |= {"effort": earlier.effort, "compare": earlier.pk}
         if parent := link["parent"]:
             # A follow-up reads what its parent read, not the collection as it is now.
-            initial |= _scope_of(parent, ready, keep_collection=False)
+            initial |= _scope_of(parent, self.ready, keep_collection=False)
             initial |= {"effort": parent.effort, "parent": parent.pk}
         if link["collection"] or link["documents"]:
             initial.pop("collection", None)
@@ -88,7 +93,8 @@ class AskLinkForm(forms.Form):
         return initial
 
     def problems(self) -> list[str]:
-        return [message for errors in self.errors.values() for message in errors]
+        refused = [message for errors in self.errors.values() for message in errors]
+        return refused + self.left_out
 
 
 def _scope_of(reflection: Reflection, ready: set[int], *, keep_collection: bool):
@@ -111,8 +117,8 @@ def as_form_data(form: forms.Form) -> QueryDict:
 
 
 def read_link(query: QueryDict, *, owner: User) -> tuple[dict, list[str]]:
-    """(initial values, problems) of an ask link; a link with a bad id fills nothing."""
+    """(initial values, problems) of an ask link: what is valid fills the form, each
+    refused id is named as given (never with anything of someone else's)."""
     link = AskLinkForm(query, owner=owner)
-    if not link.is_valid():
-        return {}, link.problems()
-    return link.prefill(), []
+    link.is_valid()
+    return link.prefill(), link.problems()

@@ -21,7 +21,7 @@ def checked(page_html: str, name: str) -> list[str]:
 def selected(page_html: str, name: str) -> str | None:
     select = re.search(rf'<select name="{name}".*?</select>', page_html, re.S)[0]
     option = re.search(r'<option value="([^"]*)" selected>', select)
-    return option[1] if option else None
+    return option[1] or None if option else None
 
 
 def hidden(page_html: str, name: str) -> str | None:

@@ -125,10 +125,24 @@ def test_someone_elses_or_an_unknown_id_is_a_clear_error(
     assert start_button(refused) is None
 
 
-def test_a_document_not_ready_yet_is_refused(client, owner):
-    waiting = make_document(owner, status="processing")
+def test_a_selection_keeps_its_ready_documents_and_names_the_one_left_out(
+    client, owner
+):
+    ready = make_document(owner, title="Ready")
+    waiting = make_document(owner, title="Waiting", status="processing")
 
-    refused = page(client, f"?documents={waiting.pk}")
+    filled = page(client, f"?documents={ready.pk}&documents={waiting.pk}")
 
-    assert f"Document {waiting.pk} is not one of your ready documents." in refused
+    assert checked(filled, "documents") == [str(ready.pk)]
+    assert f"Document {waiting.pk} is not one of your ready documents." in filled
     assert Reflection.objects.count() == 0
+
+
+def test_what_is_valid_fills_the_form_beside_a_refused_id(client, owner, theirs):
+    _, collection, _ = theirs
+
+    filled = page(client, f"?collection={collection.pk}&question=Who+decides%3F")
+
+    assert textarea(filled, "question") == "Who decides?"
+    assert selected(filled, "collection") is None
+    assert f"Collection {collection.pk} is not one of yours." in filled
