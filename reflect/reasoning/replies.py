@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import INVALID_OUTPUT, PERMANENT, ReasoningError
+from .server_limits import cut_off_message
 from .usage import chat_usage, responses_usage
 
 
@@ -45,8 +46,7 @@ def chat_answer(completion: Any, *, output_limit: int | None) -> tuple[str, dict
         )
     if choice.finish_reason == "length":
         raise ReasoningError(
-            f"the answer was cut off at the output limit ({output_limit} "
-            "tokens, reasoning included); raise REFLECT_OUTPUT_RESERVE_TOKENS or lower the effort",
+            cut_off_message(usage=usage, output_limit=output_limit),
             kind=INVALID_OUTPUT,
             usage=usage,
         )
@@ -76,12 +76,13 @@ def responses_answer(response: Any, *, output_limit: int) -> tuple[str, dict]:
                 kind=PERMANENT,
                 usage=usage,
             )
-        raise ReasoningError(
-            f"the answer was cut off ({reason or 'incomplete'}) at "
-            f"{output_limit} output tokens, reasoning included",
-            kind=INVALID_OUTPUT,
-            usage=usage,
-        )
+        if reason in (None, "max_output_tokens"):
+            message = cut_off_message(usage=usage, output_limit=output_limit)
+        else:
+            message = (
+                f"the answer was cut off ({reason}) at {output_limit} output tokens"
+            )
+        raise ReasoningError(message, kind=INVALID_OUTPUT, usage=usage)
     for item in response.output or []:
         if item.type == "message":
             for content in item.content:
