@@ -159,7 +159,7 @@ def summary_payload(notification: Notification) -> dict:
             for f in result.get("findings", [])
         ],
         "error": reflection.error,
-        "cost_usd": str(reflection.cost_usd),
+        "cost_usd": None if reflection.cost_usd is None else str(reflection.cost_usd),
         "url": f"{settings.REFLECT_BASE_URL}/reflections/{reflection.pk}/",
     }
 

@@ -189,7 +189,10 @@ class ReflectionSummaryOut(Schema):
     parent_id: int | None
     created_at: datetime
     finished_at: datetime | None
-    cost_usd: float
+    cost_usd: float | None = Field(
+        description="USD over every call made; null when it is unknown because a model "
+        "the run called has no known price (manifest.unpriced_models names it)"
+    )
     url: str
 
     @staticmethod

@@ -105,8 +105,9 @@ class Reflection(models.Model):
     background_responses = models.JSONField(default=dict, blank=True)
     # Totals over every call made: input_tokens, cached_tokens, output_tokens, reasoning_tokens.
     usage = models.JSONField(default=dict, blank=True)
+    # USD over every call made; None (unknown) once a call's model has no known price.
     cost_usd = models.DecimalField(
-        max_digits=12, decimal_places=6, default=Decimal("0")
+        max_digits=12, decimal_places=6, default=Decimal("0"), null=True, blank=True
     )
     error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, blank=True)

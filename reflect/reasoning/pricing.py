@@ -4,12 +4,18 @@ Reasoning tokens are part of the output tokens and billed as output; cached inpu
 part of the input tokens and billed at the cached rate. Some models bill long prompts at a
 higher rate (gpt-5.6: over 272k input tokens, 2× input and 1.5× output for the whole call).
 Check the provider's price page: these defaults drift; `REFLECT_PRICES` overrides them.
+
+The defaults are OpenAI's prices, so they apply only when calls go to OpenAI: a model served
+from any other `OPENAI_BASE_URL` (a local llama.cpp, vLLM, a proxy) has no known price unless
+`REFLECT_PRICES` names it, even when it is called "gpt-5.6". No known price is `None`, never 0.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +36,9 @@ MILLION = Decimal(1_000_000)
 
 
 def price_table() -> dict[str, dict]:
-    table = {name: dict(prices) for name, prices in DEFAULT_PRICES.items()}
+    """The prices that apply to this deployment's calls: OpenAI's defaults only for OpenAI."""
+    defaults = DEFAULT_PRICES if served_by_openai() else {}
+    table = {name: dict(prices) for name, prices in defaults.items()}
     raw = settings.REFLECT_PRICES
     if raw:
         try:
@@ -39,6 +47,15 @@ def price_table() -> dict[str, dict]:
             raise ImproperlyConfigured(
                 f"REFLECT_PRICES is not valid JSON: {exc}"
             ) from None
+OPENAI_HOST = "api.openai.com"
+
+
+def served_by_openai() -> bool:
+    """Whether model calls go to OpenAI itself (no base URL, or one on api.openai.com)."""
+    base_url = (settings.OPENAI_BASE_URL or "").strip()
+    return not base_url or urlsplit(base_url).hostname == OPENAI_HOST
+
+
         if not isinstance(override, dict):
             raise ImproperlyConfigured(
                 "REFLECT_PRICES must be a JSON object of model → prices"
@@ -57,7 +74,8 @@ def price_table() -> dict[str, dict]:
 
 
 def prices_for(model: str) -> dict | None:
-    """Prices for `model`, or for the longest known name it starts with (dated snapshots)."""
+    """Prices for `model`, or for the longest known name it starts with (dated snapshots);
+    None when no price is known for it here."""
     table = price_table()
     if model in table:
         return table[model]
@@ -88,3 +106,9 @@ def call_cost(model: str, usage: dict) -> Decimal | None:
         + Decimal(output_tokens) * output_rate
     ) / MILLION
     return cost.quantize(Decimal("0.000001"))
+
+
+def unknown_cost_text(models: Iterable[str]) -> str:
+    """What a person reads instead of a cost when some model has no known price."""
+    names = [name for name in dict.fromkeys(models) if name] or ["(unnamed)"]
+    return f"unknown — no price for model {' or '.join(names)}"

@@ -7,7 +7,6 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -114,7 +113,11 @@ class ClaimedRun:
         with transaction.atomic():
             row = Reflection.objects.select_for_update().get(pk=self.reflection.pk)
             row.usage = add_usage(row.usage or empty_usage(), usage)
-            row.cost_usd = (row.cost_usd or Decimal("0")) + (cost or Decimal("0"))
+            # One unpriced call makes the total unknown (None): a partial sum would read
+            # as the whole cost.
+            row.cost_usd = (
+                None if cost is None or row.cost_usd is None else row.cost_usd + cost
+            )
             Reflection.objects.filter(pk=row.pk).update(
                 usage=row.usage, cost_usd=row.cost_usd
             )

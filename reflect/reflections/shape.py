@@ -49,7 +49,8 @@ def reflection_as_json(reflection: Reflection) -> dict:
         "manifest": reflection.manifest,
         "estimate": reflection.estimate,
         "usage": {key: usage[key] for key in empty_usage()},
-        "cost_usd": float(reflection.cost_usd),
+        # None: unknown, a model the run called has no known price.
+        "cost_usd": None if reflection.cost_usd is None else float(reflection.cost_usd),
         "error": reflection.error,
         "error_kind": reflection.error_kind,
     }

@@ -1,6 +1,9 @@
+import json
+
 import pytest
 
 from reflect.reasoning import client as model_client
+from reflect.reasoning.pricing import DEFAULT_PRICES
 from tests.factories import make_document, make_user
 from tests.stub_openai import StubOpenAI
 
@@ -18,6 +21,9 @@ def stub_openai(settings):
     with StubOpenAI() as stub:
         settings.OPENAI_BASE_URL = stub.base_url
         settings.OPENAI_API_KEY = API_KEY
+        # The stub stands in for OpenAI, but from a local URL: its models are priced only
+        # because this names them (as a deployment would for a local server).
+        settings.REFLECT_PRICES = json.dumps(DEFAULT_PRICES)
         settings.REFLECT_PROVIDER = ""
         settings.REFLECT_MODEL = "gpt-5.6"
         settings.REFLECT_MAP_MODEL = "gpt-5.6"

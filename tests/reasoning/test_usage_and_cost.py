@@ -99,8 +99,28 @@ def test_a_server_without_usage_and_a_model_without_price(
         "output_tokens": 0,
         "reasoning_tokens": 0,
     }
-    assert finished.cost_usd == 0
+    assert finished.cost_usd is None, "unknown, not $0"
     assert finished.manifest["unpriced_models"] == ["llama-3.3-70b"]
+    assert finished.estimate["cost_usd"] is None
+
+
+def test_a_local_server_with_an_openai_model_name_is_not_priced_as_openai(
+    stub_openai, settings, owner, meetings
+):
+    settings.REFLECT_PRICES = ""  # the stub is on 127.0.0.1, not api.openai.com
+    stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
+    reflection = create_reflection(
+        owner=owner,
+        preset="risks",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
+
+    finished = run_reflection(reflection_id=reflection.pk)
+
+    assert finished.model == "gpt-5.6" and finished.usage["input_tokens"] > 0
+    assert finished.cost_usd is None
+    assert finished.manifest["unpriced_models"] == ["gpt-5.6"]
     assert finished.estimate["cost_usd"] is None
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from reflect.models import Collection, Reflection
+from reflect.reasoning.pricing import unknown_cost_text
 from reflect.reflections import asking, claims, running, shape
 
 
@@ -129,6 +130,13 @@ class Command(BaseCommand):
             "",
             f"Tokens: {usage['input_tokens']} in ({usage['cached_tokens']} cached), "
             f"{usage['output_tokens']} out ({usage['reasoning_tokens']} reasoning); "
-            f"cost ${data['cost_usd']:.4f}",
+            f"cost {_cost(data)}",
         ]
         return "\n".join(lines)
+
+
+def _cost(data: dict) -> str:
+    if data["cost_usd"] is None:
+        unpriced = (data["manifest"] or {}).get("unpriced_models") or [data["model"]]
+        return unknown_cost_text(unpriced)
+    return f"${data['cost_usd']:.4f}"
