@@ -136,3 +136,35 @@ def test_every_main_page_fits_the_window_and_has_no_serious_violation(
 
     assert found == [], "\n".join(found)
     assert page.js_errors == []
+
+
+def test_the_keyboard_reaches_the_content_first_and_always_shows_where_it_is(
+    page, start_web
+):
+    make_user("dana", password=PASSWORD)
+    web = start_web()
+    log_in(page, web.url, "dana")
+    page.goto(f"{web.url}/collections/")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == (
+        "Skip to content"
+    )
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0, (
+        "focused, it is on screen"
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+
+    outlines = []
+    for _ in range(2):  # the new collection's name, then Create
+        page.keyboard.press("Tab")
+        outlines.append(
+            page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }"
+            )
+        )
+    assert all(style != "none" and width != "0px" for _, style, width in outlines), (
+        outlines
+    )
