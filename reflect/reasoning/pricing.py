@@ -35,6 +35,15 @@ DEFAULT_PRICES: dict[str, dict] = {
 MILLION = Decimal(1_000_000)
 
 
+OPENAI_HOST = "api.openai.com"
+
+
+def served_by_openai() -> bool:
+    """Whether model calls go to OpenAI itself (no base URL, or one on api.openai.com)."""
+    base_url = (settings.OPENAI_BASE_URL or "").strip()
+    return not base_url or urlsplit(base_url).hostname == OPENAI_HOST
+
+
 def price_table() -> dict[str, dict]:
     """The prices that apply to this deployment's calls: OpenAI's defaults only for OpenAI."""
     defaults = DEFAULT_PRICES if served_by_openai() else {}
@@ -47,15 +56,6 @@ def price_table() -> dict[str, dict]:
             raise ImproperlyConfigured(
                 f"REFLECT_PRICES is not valid JSON: {exc}"
             ) from None
-OPENAI_HOST = "api.openai.com"
-
-
-def served_by_openai() -> bool:
-    """Whether model calls go to OpenAI itself (no base URL, or one on api.openai.com)."""
-    base_url = (settings.OPENAI_BASE_URL or "").strip()
-    return not base_url or urlsplit(base_url).hostname == OPENAI_HOST
-
-
         if not isinstance(override, dict):
             raise ImproperlyConfigured(
                 "REFLECT_PRICES must be a JSON object of model → prices"
