@@ -265,6 +265,19 @@ def _claim_extraction(document_id: int) -> str | None:
     return None
 
 
+def retry_extraction(*, document: Document) -> bool:
+    """Queue a failed document for extraction again (failed → pending); False if it was not
+    failed (any more)."""
+    again = Document.objects.filter(
+        pk=document.pk, status=Document.Status.FAILED
+    ).update(status=Document.Status.PENDING, error="", extracted_at=None)
+    if again:
+        document.status, document.error = Document.Status.PENDING, ""
+        dispatch.send_on_commit(dispatch.EXTRACT_DOCUMENT, document.pk)
+        events.publish(document.owner_id, document_event(document))
+    return bool(again)
+
+
 def fail_extraction(document: Document, message: str) -> Document | None:
     return _record_extraction(document, status=Document.Status.FAILED, error=message)
 

@@ -9,6 +9,7 @@ one without a hook):
     <username>/processing/…              → taken, the worker is extracting it
     <username>/done/…                    → ready (or already known: `<name>.note.txt` says which)
     <username>/failed/…                  → refused or unreadable: `<name>.reason.txt` says why
+                                           (and an InboxFailure row, for the documents page)
 
 A file is taken only once its modification time is `REFLECT_INBOX_SETTLE_SECONDS` old (a
 recorder may still be writing it), by renaming it into `processing/`, which is atomic: of two
@@ -16,6 +17,8 @@ scans at once only one gets it. It then goes through the ordinary upload service
 extracts it; a later scan moves it to `done/` when its document is ready, or to `failed/` with
 the extraction error when it is not (the failed document stays in the app too, where it can be
 deleted). Bytes that are already one of the person's documents are not ingested again.
+Retry on the documents page puts a failed file back: a failed document is extracted again,
+any other file is taken again as if just dropped.
 
 A collection may also have an upload URL (`/collections/<id>/drop/<secret>/`) for tools that can
 POST files, such as a meeting recorder's webhook; its files go through the same service.
@@ -37,7 +40,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import collections, documents
-from .models import Collection, Document, User
+from .models import Collection, Document, InboxFailure, User
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ def scan_inbox(*, now: datetime | None = None) -> list[dict]:
                 folder.name,
             )
             continue
+        outcomes += _retry_requested(owner=owner, folder=folder)
         outcomes += _finish_processing(owner=owner, folder=folder)
         for path, collection_name in _dropped_files(folder):
             outcome = _take(
@@ -86,6 +90,7 @@ def scan_inbox(*, now: datetime | None = None) -> list[dict]:
             )
             if outcome is not None:
                 outcomes.append(outcome)
+        _forget_removed(owner=owner, folder=folder)
     for outcome in outcomes:
         log.info(
             "inbox %s/%s: %s %s",
@@ -180,11 +185,10 @@ def _ingest(
             collection = collections.collection_named(owner=owner, name=collection_name)
             collection.documents.add(upload.document)
     except (documents.UploadRejected, collections.CollectionNameError) as error:
-        return _fail(owner, folder, path, str(error))
+        return _fail(owner, folder, path, str(error), collection_name=collection_name)
     except OSError as error:
-        return _fail(
-            owner, folder, path, f"cannot read the file: {error.strerror or error}"
-        )
+        reason = f"cannot read the file: {error.strerror or error}"
+        return _fail(owner, folder, path, reason, collection_name=collection_name)
     document = upload.document
     if upload.created:
         return Outcome(
@@ -197,6 +201,7 @@ def _ingest(
             path,
             f"already tried as document #{document.pk}: {document.error}",
             document_id=document.pk,
+            collection_name=collection_name,
         )
     note = f"already uploaded as document #{document.pk} ({document.title}); not ingested again"
     _move(path, folder / DONE, note=("note", note))
@@ -249,16 +254,91 @@ def _finish_processing(*, owner: User, folder: Path) -> list[Outcome]:
                     path,
                     document.error or "extraction failed",
                     document_id=document.pk,
+                    collection_name=collection_name,
                 )
             )
     return outcomes
 
 
 def _fail(
-    owner: User, folder: Path, path: Path, reason: str, document_id: int | None = None
+    owner: User,
+    folder: Path,
+    path: Path,
+    reason: str,
+    document_id: int | None = None,
+    collection_name: str = "",
 ) -> Outcome:
-    _move(path, folder / FAILED, note=("reason", reason))
+    target = _move(path, folder / FAILED, note=("reason", reason))
+    if target is not None:
+        InboxFailure.objects.update_or_create(
+            owner=owner,
+            name=target.name,
+            defaults={"reason": reason, "collection_name": collection_name},
+        )
     return Outcome(owner.username, path.name, "failed", reason, document_id)
+
+
+def retry_failure(*, failure: InboxFailure) -> bool:
+    """Put a failed inbox file back: now when its file is on this machine, else at the next
+    scan (which runs where the inbox is). True when it was retried now."""
+    folder = Path(settings.REFLECT_INBOX_DIR) / failure.owner.username
+    if not (folder / FAILED / failure.name).is_file():
+        InboxFailure.objects.filter(pk=failure.pk).update(retry_requested=True)
+        return False
+    _retry(owner=failure.owner, folder=folder, failure=failure)
+    return True
+
+
+def _retry_requested(*, owner: User, folder: Path) -> list[Outcome]:
+    requested = InboxFailure.objects.filter(owner=owner, retry_requested=True)
+    outcomes = [_retry(owner=owner, folder=folder, failure=f) for f in requested]
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _retry(*, owner: User, folder: Path, failure: InboxFailure) -> Outcome | None:
+    """A failed document is queued again and its file goes back to processing/; any other
+    file is taken again from the folder it was dropped in. The failure record goes."""
+    path = folder / FAILED / failure.name
+    try:
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None  # retried by another request, or removed (_forget_removed drops it)
+    document = Document.objects.filter(owner=owner, sha256=sha256).first()
+    collection_name = failure.collection_name or settings.REFLECT_INBOX_COLLECTION
+    again = document is not None and documents.retry_extraction(document=document)
+    if again:
+        back = folder / PROCESSING
+    elif collection_name == settings.REFLECT_INBOX_COLLECTION:
+        back = folder
+    else:
+        back = folder / collection_name
+    moved = _move(path, back)
+    if moved is None:
+        return None
+    (folder / FAILED / f"{failure.name}.reason.txt").unlink(missing_ok=True)
+    failure.delete()
+    if again:
+        return Outcome(
+            owner.username,
+            moved.name,
+            "accepted",
+            f"document #{document.pk}",
+            document.pk,
+        )
+    return _take(
+        owner=owner,
+        folder=folder,
+        path=moved,
+        collection_name=collection_name,
+        moment=time.time(),
+    )
+
+
+def _forget_removed(*, owner: User, folder: Path) -> None:
+    """Drop the failure records of files someone removed from failed/ by hand."""
+    records = InboxFailure.objects.filter(owner=owner).values_list("pk", "name")
+    gone = [pk for pk, name in records if not (folder / FAILED / name).exists()]
+    InboxFailure.objects.filter(pk__in=gone).delete()
 
 
 def _move(

@@ -27,6 +27,11 @@ urlpatterns = [
         documents.add_selected_to_collection,
         name="documents-collect",
     ),
+    path(
+        "inbox/failures/<int:pk>/retry/",
+        documents.inbox_failure_retry,
+        name="inbox-failure-retry",
+    ),
     path("documents/<int:pk>/", documents.document_detail, name="document"),
     path(
         "documents/<int:pk>/original/",

@@ -3,6 +3,7 @@ from .collections import Collection
 from .deliveries import Delivery
 from .documents import Document
 from .idempotency_keys import IdempotencyKey
+from .inbox_failures import InboxFailure
 from .invitations import Invitation
 from .notifications import Notification
 from .reflections import Reflection, ReflectionPart
@@ -16,6 +17,7 @@ __all__ = [
     "Delivery",
     "Document",
     "IdempotencyKey",
+    "InboxFailure",
     "Invitation",
     "Notification",
     "Reflection",

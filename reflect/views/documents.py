@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import documents as service
-from .. import uploads
+from .. import inbox, uploads
 from ..collections import add_to_collection
 from ..document_filters import DocumentFilterForm, filtered_documents
 from ..extraction import locators
 from ..forms import DocumentSelectionForm
-from ..models import Collection, Document, User
+from ..models import Collection, Document, InboxFailure, User
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -33,6 +33,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "live": any(not d.is_finished for d in page),
         "collections": form.fields["collection"].queryset,
+        # The newest few: a folder of hundreds of failures is not a list to read here.
+        "inbox_failures": request.user.inbox_failures.all()[:INBOX_FAILURES_SHOWN],
         "max_upload_mb": settings.REFLECT_MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_files": settings.REFLECT_MAX_FILES_PER_UPLOAD,
     }
@@ -40,6 +42,21 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "documents/list.html#document-table" if request.htmx else "documents/list.html"
     )
     return render(request, template, context)
+
+
+INBOX_FAILURES_SHOWN = 20
+
+
+@require_POST
+def inbox_failure_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    failure = get_object_or_404(InboxFailure, pk=pk, owner=request.user)
+    if inbox.retry_failure(failure=failure):
+        messages.success(request, f"{failure.name} is being read again.")
+    else:
+        messages.info(
+            request, f"{failure.name} will be retried at the next inbox scan."
+        )
+    return redirect("documents")
 
 
 # The most documents one status request reports on: an upload's files at most.
