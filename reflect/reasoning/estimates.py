@@ -84,7 +84,7 @@ def estimate(
     output_reserve: int,
 ) -> dict:
     """Tokens and cost before running: exact first-stage input, ranges for the rest."""
-    from .pricing import call_cost
+    from .pricing import call_cost, unknown_cost_text
 
     first_stage = plan_input_tokens(plan, documents, question=question)
     calls = _calls(
@@ -127,7 +127,7 @@ def estimate(
         "reasoning_tokens": reasoning,
         "cost_usd": None if unpriced else [round(cost[0], 4), round(cost[1], 4)],
         "unpriced_models": unpriced,
-        "cost_note": f"unknown — no price for model {' or '.join(unpriced)}"
+        "cost_note": unknown_cost_text(unpriced)
         if unpriced
         else "assumes no cached input; cached input is cheaper",
         "notes": plan.notes,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..reasoning.pricing import unknown_cost_text
+
 OFFLINE = "offline"
 
 
@@ -29,7 +31,7 @@ def _unpriced(estimate: dict) -> str:
     names = estimate.get("unpriced_models") or [
         name for name in (estimate.get("map_model"), estimate["model"]) if name
     ]
-    return f"unknown — no price for model {' or '.join(dict.fromkeys(names))}"
+    return unknown_cost_text(names)
 
 
 def _model(estimate: dict) -> str:
