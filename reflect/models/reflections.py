@@ -87,6 +87,13 @@ class Reflection(models.Model):
         verbose_name="Not urgent",
         help_text="Cheaper and slower: OpenAI's flex tier (about half price).",
     )
+    # Ask several independent answers and keep what they agree on (REFLECT_CONSENSUS_SAMPLES).
+    consensus = models.BooleanField(
+        default=False,
+        verbose_name="Consensus",
+        help_text="Ask several independent answers and keep what they agree on "
+        "(costs several times as much).",
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.QUEUED
     )
