@@ -87,7 +87,7 @@ def furnish(user) -> dict[str, str]:
         "document page": standup.get_absolute_url(),
         "collections": "/collections/",
         "collection page": collection.get_absolute_url(),
-        "reflections list": "/reflections/?q=vendor",
+        "reflections list": "/reflections/",
         "ask form": "/reflections/new/",
         "reflection result": latest.get_absolute_url(),
         "compare": f"/reflections/{latest.pk}/compare/{earlier.pk}/",

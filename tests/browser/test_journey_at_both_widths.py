@@ -28,6 +28,7 @@ def test_log_in_upload_collect_ask_read_and_follow_up_at_this_width(
     start_worker(env=NO_MODEL)
     web = start_web(env=NO_MODEL)
     page.set_viewport_size({"width": width, "height": 900})
+    page.set_default_timeout(15_000)
     folder = SCREENSHOTS / f"journey-{width}px"
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
