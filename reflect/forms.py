@@ -148,6 +148,12 @@ class ReflectionForm(forms.Form):
         ),
     )
     effort = forms.ChoiceField(choices=Reflection.Effort.choices)
+    # Several independent answers merged by agreement (REFLECT_CONSENSUS_SAMPLES of them).
+    consensus = forms.BooleanField(
+        required=False,
+        label="Consensus (several independent answers, kept where they agree)",
+        help_text="Costs several times as much; each finding says how many answers found it.",
+    )
     # A follow-up asks of its parent's documents, with the parent's findings in the prompt.
     parent = forms.ModelChoiceField(
         queryset=Reflection.objects.none(),
@@ -237,6 +243,7 @@ class ReflectionForm(forms.Form):
             self.scope()
             | self.question_kwargs()
             | {"parent": self.cleaned_data.get("parent")}
+            | {"consensus": bool(self.cleaned_data.get("consensus"))}
         )
 
 

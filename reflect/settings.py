@@ -222,6 +222,14 @@ REFLECT_PROVIDER = env_str("REFLECT_PROVIDER", "")
 REFLECT_MODEL = env_str("REFLECT_MODEL", "gpt-5.6")
 # A cheaper model may read the parts of a large corpus; the main model always synthesises.
 REFLECT_MAP_MODEL = env_str("REFLECT_MAP_MODEL", "") or REFLECT_MODEL
+# Independent answers a consensus reflection asks (of the map model) before the main model
+# merges them by agreement.
+REFLECT_CONSENSUS_SAMPLES = env_int("REFLECT_CONSENSUS_SAMPLES", 3)
+if REFLECT_CONSENSUS_SAMPLES < 2:
+    raise ImproperlyConfigured(
+        f"REFLECT_CONSENSUS_SAMPLES must be at least 2 (got {REFLECT_CONSENSUS_SAMPLES}): "
+        "consensus compares several answers"
+    )
 # Default reasoning effort when a person does not choose one.
 REFLECT_EFFORT = env_str("REFLECT_EFFORT", "medium")
 # Input + output tokens one request may hold (gpt-5.6 reads about 922k input tokens).

@@ -102,6 +102,7 @@ def start_reflection(
         "document_ids": payload.document_ids or None,
         "effort": payload.effort,
         "parent": parent,
+        "consensus": payload.consensus,
     }
     try:
         if payload.estimate_only:

@@ -168,6 +168,11 @@ class ReflectionIn(Schema):
         None, description="a follow-up of this reflection, over its documents"
     )
     effort: Effort | None = None
+    consensus: bool = Field(
+        False,
+        description="several independent answers merged by agreement "
+        "(REFLECT_CONSENSUS_SAMPLES of them; costs that many times as much)",
+    )
     estimate_only: bool = Field(
         False, description="return the estimate and create nothing"
     )

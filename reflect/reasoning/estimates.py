@@ -16,6 +16,10 @@ REASONING_RANGE = {
     "high": (6_000, 24_000),
 }
 OUTPUT_RANGE = {"single": (800, 5_000), "map": (400, 3_000), "reduce": (800, 5_000)}
+CONSENSUS_NEEDS_ONE_CALL = (
+    "Consensus applies to a corpus read in one call; this one is read in parts, so it "
+    "is answered once."
+)
 # Tokens of notes one map part contributes to the reduce call.
 NOTES_RANGE = (200, 3_000)
 
@@ -39,9 +43,26 @@ def plan_input_tokens(
 
 
 def _calls(
-    plan: Plan, first_stage: list[int], *, question: str, model: str, map_model: str
+    plan: Plan,
+    first_stage: list[int],
+    *,
+    question: str,
+    model: str,
+    map_model: str,
+    consensus_samples: int = 0,
 ) -> list[tuple[str, int, int, str]]:
     """(model, input low, input high, step) of every call the plan makes."""
+    if plan.mode == "single" and consensus_samples:
+        # N answers of the map model, then the main model merges them by agreement.
+        fixed = (
+            count_tokens(prompts.MERGE_INSTRUCTIONS)
+            + count_tokens(prompts.question_block(question))
+            + MESSAGE_OVERHEAD
+        )
+        low, high = NOTES_RANGE
+        n = consensus_samples
+        samples = [(map_model, first_stage[0], first_stage[0], "single")] * n
+        return [*samples, (model, fixed + low * n, fixed + high * n, "reduce")]
     if plan.mode == "single":
         return [(model, first_stage[0], first_stage[0], "single")]
     calls = [(map_model, tokens, tokens, "map") for tokens in first_stage]
@@ -82,14 +103,34 @@ def estimate(
     model: str,
     map_model: str,
     output_reserve: int,
+    consensus_samples: int = 0,
 ) -> dict:
-    """Tokens and cost before running: exact first-stage input, ranges for the rest."""
+    """Tokens and cost before running: exact first-stage input, ranges for the rest.
+
+    `consensus_samples` (N) prices a consensus run: N answers and their merge. It applies
+    to a corpus read in one call; a larger one is answered once, and the notes say so.
+    """
     from .pricing import call_cost, unknown_cost_text
 
+    notes = list(plan.notes)
+    if consensus_samples and plan.mode != "single":
+        notes.append(CONSENSUS_NEEDS_ONE_CALL)
+        consensus_samples = 0
+    elif consensus_samples:
+        notes.append(
+            f"Consensus: {consensus_samples} independent answers by {map_model}, "
+            f"merged by agreement by {model}."
+        )
     first_stage = plan_input_tokens(plan, documents, question=question)
     calls = _calls(
-        plan, first_stage, question=question, model=model, map_model=map_model
+        plan,
+        first_stage,
+        question=question,
+        model=model,
+        map_model=map_model,
+        consensus_samples=consensus_samples,
     )
+    first_stage *= max(consensus_samples, 1)
     output, reasoning, cost = [0, 0], [0, 0], [0.0, 0.0]
     unpriced: list[str] = []
     for call_model, input_low, input_high, step in calls:
@@ -112,7 +153,10 @@ def estimate(
         cost[1] += float(high)
     return {
         "model": model,
-        "map_model": map_model if plan.mode == "map_reduce" else None,
+        "map_model": map_model
+        if plan.mode == "map_reduce" or consensus_samples
+        else None,
+        "consensus_samples": consensus_samples or None,
         "mode": plan.mode,
         "parts": plan.parts,
         "calls": len(calls),
@@ -120,7 +164,7 @@ def estimate(
         # Exact o200k counts of what the first stage sends; the reduce input is a range.
         "input_tokens": sum(first_stage),
         "reduce_input_tokens": [calls[-1][1], calls[-1][2]]
-        if plan.mode == "map_reduce"
+        if plan.mode == "map_reduce" or consensus_samples
         else None,
         # output_tokens include reasoning_tokens (both are billed as output).
         "output_tokens": output,
@@ -130,5 +174,5 @@ def estimate(
         "cost_note": unknown_cost_text(unpriced)
         if unpriced
         else "assumes no cached input; cached input is cheaper",
-        "notes": plan.notes,
+        "notes": notes,
     }

@@ -101,6 +101,21 @@ document ids exactly as they appear in the notes; do not create new quotes.
 
 {_RULES}"""
 
+MERGE_INSTRUCTIONS = f"""\
+You help a person reflect on a body of documents. Several readers answered the person's \
+question independently from the same documents; their findings come below as JSON, grouped \
+where answers found the same thing, each group saying how many answers found it, followed by \
+the question.
+
+Goal: merge the answers by agreement. A finding most answers found is likely real: keep it, \
+merging its versions into one with the best quotes. A finding only one answer found is kept \
+only if its quotes clearly carry it. Drop what the answers contradict or the quotes do not \
+support. At most 10 findings, best supported first. Copy quotes and document ids exactly as \
+they appear in the answers; do not create new quotes. If most answers say the documents do \
+not answer the question, say so.
+
+{_RULES}"""
+
 PLAIN_JSON_FORMAT = """\
 Response format: reply with a single JSON object and nothing else (no prose, no code fences), \
 matching this JSON schema:

@@ -131,11 +131,20 @@ class LocatedEvidence(CheckedEvidence):
     similarity: float | None = None
 
 
+class Agreement(BaseModel):
+    """How many of a consensus run's independent answers found a finding."""
+
+    found_by: int
+    answers: int
+
+
 class CheckedFinding(Finding):
     model_config = _AS_WRITTEN
     # At least one quote was found, approximately or better.
     supported: bool = False
     evidence: list[CheckedEvidence] = Field(default_factory=list)
+    # Consensus runs only; None otherwise (and in results stored before consensus).
+    agreement: Agreement | None = None
 
 
 class LocatedFinding(CheckedFinding):

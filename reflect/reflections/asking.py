@@ -115,6 +115,7 @@ def _prepare(
     effort: str | None,
     provider: str | None,
     parent: Reflection | None,
+    consensus: bool = False,
 ) -> _Request:
     """Validate a question and its documents, and estimate what it would send and cost."""
     if parent is not None and parent.owner_id != owner.pk:
@@ -131,6 +132,7 @@ def _prepare(
         question=asked_question(question, parent),
         effort=effort,
         provider=provider,
+        consensus=consensus,
     )
     return _Request(question, effort, provider, documents, estimate)
 
@@ -153,6 +155,7 @@ def create_reflection(
     provider: str | None = None,
     parent: Reflection | None = None,
     schedule: Schedule | None = None,
+    consensus: bool = False,
     enqueue: bool = True,
 ) -> Reflection:
     """Freeze the documents, record the question and its estimate, enqueue on commit.
@@ -160,6 +163,8 @@ def create_reflection(
     Documents come from `collection`, else `document_ids`, else the `parent` (a follow-up
     asks of the same documents). Only the owner's ready documents are used. A scheduled run
     passes its `schedule` (the run is linked to it and belongs to its collection).
+    `consensus` asks REFLECT_CONSENSUS_SAMPLES independent answers and merges them by
+    agreement.
     """
     request = _prepare(
         owner=owner,
@@ -170,6 +175,7 @@ def create_reflection(
         effort=effort,
         provider=provider,
         parent=parent,
+        consensus=consensus,
     )
     model, map_model = providers.models_for(request.provider)
     reflection = Reflection.objects.create(
@@ -189,6 +195,7 @@ def create_reflection(
         model=model,
         map_model=map_model,
         effort=request.effort,
+        consensus=consensus,
         snapshot=[
             {"id": d.pk, "sha256": d.sha256, "title": d.title}
             for d in request.documents
@@ -207,7 +214,12 @@ def queue_run(reflection: Reflection) -> None:
 
 
 def _estimate(
-    sources: Sequence[SourceDocument], *, question: str, effort: str, provider: str
+    sources: Sequence[SourceDocument],
+    *,
+    question: str,
+    effort: str,
+    provider: str,
+    consensus: bool = False,
 ) -> dict:
     if provider == providers.OFFLINE:
         model, _ = providers.models_for(provider)
@@ -241,6 +253,7 @@ def _estimate(
         model=settings.REFLECT_MODEL,
         map_model=settings.REFLECT_MAP_MODEL,
         output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
+        consensus_samples=settings.REFLECT_CONSENSUS_SAMPLES if consensus else 0,
     )
 
 
@@ -254,6 +267,7 @@ def estimate_reflection(
     effort: str | None = None,
     provider: str | None = None,
     parent: Reflection | None = None,
+    consensus: bool = False,
 ) -> dict:
     """What a reflection would send and cost, before creating it.
 
@@ -271,4 +285,5 @@ def estimate_reflection(
         effort=effort,
         provider=provider,
         parent=parent,
+        consensus=consensus,
     ).estimate

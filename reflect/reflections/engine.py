@@ -18,15 +18,17 @@ from ..reasoning import citations, outcomes, planning, providers
 from ..reasoning import prompt as prompts
 from ..reasoning.client import ModelClient
 from ..reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
+from ..reasoning.estimates import CONSENSUS_NEEDS_ONE_CALL
 from ..reasoning.schema import SCHEMA_VERSION
 from ..reasoning.sources import SourceDocument
 from .asking import asked_question
 from .claims import ClaimedRun
+from .consensus_run import answer_by_consensus
 
 log = logging.getLogger(__name__)
 MAX_REPLANS = 8
 # Calls whose reply is the answer to the question (a map part may rightly find nothing).
-ANSWER_STEPS = frozenset({"single", "reduce"})
+ANSWER_STEPS = frozenset({"single", "reduce", "sample", "merge"})
 
 
 class Run(ClaimedRun):
@@ -115,8 +117,12 @@ class Run(ClaimedRun):
                     for batch in plan.batches
                 ]
                 try:
+                    if plan.mode == "single" and self.reflection.consensus:
+                        return answer_by_consensus(self, plan, by_id)
                     if plan.mode == "single":
                         return self.single(plan, by_id)
+                    if self.reflection.consensus:
+                        self.manifest["notes"] = [*plan.notes, CONSENSUS_NEEDS_ONE_CALL]
                     return self.map_reduce(plan, by_id)
                 except _Overflow as overflow:
                     smaller = (
@@ -190,6 +196,14 @@ class Run(ClaimedRun):
                 record["error"] = error.message
                 raise
         return reply.data
+
+    def part_key(self, fingerprints: Sequence[str], *, model: str) -> str:
+        return _part_key(
+            fingerprints,
+            model=model,
+            effort=self.reflection.effort,
+            question=self.asked,
+        )
 
     def saved_part(self, key: str) -> ReflectionPart | None:
         return ReflectionPart.objects.filter(

@@ -20,6 +20,7 @@ def reflection_as_json(reflection: Reflection) -> dict:
                 "observation": finding.get("observation", ""),
                 "why_it_matters": finding.get("why_it_matters", ""),
                 "supported": bool(finding.get("supported")),
+                "agreement": finding.get("agreement"),
                 "evidence": [
                     {
                         "document_id": item.get("document_id"),
