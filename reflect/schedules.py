@@ -300,6 +300,8 @@ def start_run(*, schedule: Schedule, now: datetime) -> str:
                 preset=schedule.preset,
                 effort=schedule.effort,
                 schedule=schedule,
+                # Nobody waits for a scheduled run: the flex tier's half price is the better deal.
+                not_urgent=True,
                 **scope,
             )
             Schedule.objects.filter(pk=schedule.pk).update(last_run_at=now)

@@ -17,6 +17,9 @@ from reflect.settings import (
     DATA_DIR,
     DEBUG,
     REFLECT_EXTRACTION_SOFT_TIME_LIMIT,
+    REFLECT_REQUEST_TIMEOUT,
+    REFLECT_SDK_MAX_RETRIES,
+    REFLECT_SOFT_TIME_LIMIT,
 )
 
 # --- Periodic work (Celery beat) ---------------------------------------------------------------
@@ -196,4 +199,36 @@ REFLECT_INBOX_SETTLE_SECONDS = env_float("REFLECT_INBOX_SETTLE_SECONDS", 10.0)
 if not REFLECT_INBOX_COLLECTION.strip() or REFLECT_INBOX_SETTLE_SECONDS < 0:
     raise ImproperlyConfigured(
         "REFLECT_INBOX_COLLECTION must be set and REFLECT_INBOX_SETTLE_SECONDS >= 0"
+    )
+
+# --- OpenAI's own features: background mode, flex tier, reasoning summaries -------------------
+# Responses style on the openai profile: each call is a background response, its id saved before
+# waiting, so a dead worker's successor re-attaches instead of paying again. Background responses
+# are stored by OpenAI (deleted once the answer is saved); off for zero-data-retention projects.
+REFLECT_BACKGROUND = env_bool("REFLECT_BACKGROUND", True)
+# Seconds between looks at a background response still computing.
+REFLECT_BACKGROUND_POLL_SECONDS = env_float("REFLECT_BACKGROUND_POLL_SECONDS", 2.0)
+if REFLECT_BACKGROUND_POLL_SECONDS <= 0:
+    raise ImproperlyConfigured("REFLECT_BACKGROUND_POLL_SECONDS must be positive")
+# A "not urgent" reflection (and a scheduled run) asks OpenAI's flex tier, which queues: OpenAI
+# advises 15 minutes where 10 would do (1.5 × the request timeout unless set).
+REFLECT_FLEX_REQUEST_TIMEOUT = env_float(
+    "REFLECT_FLEX_REQUEST_TIMEOUT", 1.5 * REFLECT_REQUEST_TIMEOUT
+)
+if (
+    REFLECT_FLEX_REQUEST_TIMEOUT * (REFLECT_SDK_MAX_RETRIES + 1)
+    >= REFLECT_SOFT_TIME_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"REFLECT_SOFT_TIME_LIMIT={REFLECT_SOFT_TIME_LIMIT} must exceed "
+        f"REFLECT_FLEX_REQUEST_TIMEOUT={REFLECT_FLEX_REQUEST_TIMEOUT:g} × "
+        f"(REFLECT_SDK_MAX_RETRIES={REFLECT_SDK_MAX_RETRIES} + 1): one whole flex request "
+        "must fit in a run"
+    )
+# Reasoning summaries asked of the Responses API on the openai profile (auto, concise, detailed;
+# blank: none), shown folded under the answer.
+REFLECT_REASONING_SUMMARY = env_str("REFLECT_REASONING_SUMMARY", "auto")
+if REFLECT_REASONING_SUMMARY not in {"", "auto", "concise", "detailed"}:
+    raise ImproperlyConfigured(
+        "REFLECT_REASONING_SUMMARY must be blank, auto, concise or detailed"
     )

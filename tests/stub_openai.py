@@ -9,12 +9,21 @@ returning one; `answer(result)` builds the success body for whichever endpoint w
     stub.script(error(429, "slow down", headers={"Retry-After": "0.01"}), answer(result))
     ... run the code under test against stub.base_url ...
     assert len(stub.requests) == 2 and stub.requests[-1].body["model"] == "gpt-5.6"
+
+Background responses (OpenAI's `background: true`): `stub.background(answer(result))` is a
+scripted reply that stores the finished answer and returns it "queued"; GET /v1/responses/{id}
+answers "in_progress" until `hold` is set (and for `polls` looks), then the answer; POST
+/v1/responses/{id}/cancel and DELETE /v1/responses/{id} act on it. Those three never consume
+the script and are recorded in `stub.background_requests`, not `stub.requests` (which keeps
+counting model calls: `stub.creates` are its POSTs to /v1/responses).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHAT_PATH = "/v1/chat/completions"
 RESPONSES_PATH = "/v1/responses"
+_STORED_RESPONSE = re.compile(r"^/v1/responses/(?P<id>[^/?]+)(?P<cancel>/cancel)?$")
 
 
 @dataclass
@@ -48,6 +58,28 @@ class Reply:
 
 
 Script = Reply | Callable[[Recorded], Reply]
+
+
+@dataclass
+class BackgroundResponse:
+    """A background response the stub holds: `final` is the body it finishes with."""
+
+    id: str
+    final: dict
+    hold: threading.Event | None = None
+    polls: int = 0
+    cancelled: bool = False
+    deleted: bool = False
+    retrieves: int = 0
+
+    def body(self, status: str | None = None) -> dict:
+        if status is None:
+            return self.final
+        return {**self.final, "status": status, "output": [], "usage": None}
+
+    @property
+    def finished(self) -> bool:
+        return (self.hold is None or self.hold.is_set()) and self.polls <= 0
 
 
 def usage(
@@ -133,6 +165,7 @@ def response_object(
     usage_: dict | None = None,
     refusal: str | None = None,
     model: str = "stub-model",
+    reasoning_summary: str | None = None,
 ) -> dict:
     parts = []
     if content is not None:
@@ -146,13 +179,26 @@ def response_object(
         "status": status,
         "model": model,
         "output": [
+            *(
+                [
+                    {
+                        "type": "reasoning",
+                        "id": "rs_stub",
+                        "summary": [
+                            {"type": "summary_text", "text": reasoning_summary}
+                        ],
+                    }
+                ]
+                if reasoning_summary
+                else []
+            ),
             {
                 "type": "message",
                 "id": "msg_stub",
                 "status": "completed",
                 "role": "assistant",
                 "content": parts,
-            }
+            },
         ],
         "incomplete_details": {"reason": incomplete_reason}
         if incomplete_reason
@@ -173,10 +219,12 @@ def answer(
     refusal: str | None = None,
     headers: dict | None = None,
     delay: float = 0.0,
+    reasoning_summary: str | None = None,
 ) -> Callable[[Recorded], Reply]:
     """A successful answer carrying `result` (a dict is sent as JSON text) on either endpoint.
 
-    `finish_reason="length"` answers as truncated on both (incomplete on Responses).
+    `finish_reason="length"` answers as truncated on both (incomplete on Responses);
+    `reasoning_summary` adds a reasoning item with that summary on Responses.
     """
     text = result if isinstance(result, str) else json.dumps(result)
     usage_ = usage() if usage_ is None else usage_
@@ -195,7 +243,10 @@ def answer(
             )
         else:
             body = response_object(
-                None if refusal else text, usage_=usage_, refusal=refusal
+                None if refusal else text,
+                usage_=usage_,
+                refusal=refusal,
+                reasoning_summary=reasoning_summary,
             )
         return Reply(200, body, headers=dict(headers or {}), delay=delay)
 
@@ -223,6 +274,10 @@ class StubOpenAI:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self._script: list[Script] = []
+        # Retrievals, cancels and deletes of background responses (never scripted).
+        self.background_requests: list[Recorded] = []
+        self.stored: dict[str, BackgroundResponse] = {}
+        self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.default: Script = Reply(
             500,
@@ -240,20 +295,42 @@ class StubOpenAI:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
+                recorded = self._recorded("POST")
+                stored = _STORED_RESPONSE.match(self.path)
+                if stored and stored["cancel"]:
+                    self._send(stub._stored_reply(recorded, stored["id"]))
+                    return
+                self._send(stub._next(recorded))
+
+            def do_GET(self) -> None:
+                self._stored(self._recorded("GET"))
+
+            def do_DELETE(self) -> None:
+                self._stored(self._recorded("DELETE"))
+
+            def _stored(self, recorded: Recorded) -> None:
+                stored = _STORED_RESPONSE.match(self.path)
+                if stored is None:
+                    self._send(error(404, f"stub: no route {self.path}"))
+                    return
+                self._send(stub._stored_reply(recorded, stored["id"]))
+
+            def _recorded(self, method: str) -> Recorded:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
+                raw = self.rfile.read(length) if length else b""
                 try:
                     body = json.loads(raw) if raw else None
                 except ValueError:
                     body = None
-                recorded = Recorded(
-                    "POST",
+                return Recorded(
+                    method,
                     self.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     raw,
                     body,
                 )
-                reply = stub._next(recorded)
+
+            def _send(self, reply: Reply) -> None:
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = (
@@ -307,6 +384,68 @@ class StubOpenAI:
     @property
     def bodies(self) -> list[dict]:
         return [r.body for r in self.requests]
+
+    @property
+    def creates(self) -> list[Recorded]:
+        """Requests that create a response (each one a model call paid for)."""
+        return [r for r in self.requests if r.path == RESPONSES_PATH]
+
+    def background_calls(self, method: str, *, cancel: bool = False) -> list[Recorded]:
+        """Recorded retrievals ("GET"), deletes ("DELETE") or cancels ("POST", cancel=True)."""
+        return [
+            r
+            for r in self.background_requests
+            if r.method == method and r.path.endswith("/cancel") == cancel
+        ]
+
+    def background(
+        self,
+        respond: Script,
+        *,
+        hold: threading.Event | None = None,
+        polls: int = 1,
+    ) -> Callable[[Recorded], Reply]:
+        """A scripted reply for a `background: true` create: the answer `respond` gives is
+        stored and the create answers "queued". Retrievals answer "in_progress" until `hold`
+        is set and `polls` of them were made, then the stored answer. An error reply of
+        `respond` is returned at once (a create refused)."""
+
+        def create(request: Recorded) -> Reply:
+            reply = respond(request) if callable(respond) else respond
+            if reply.status != 200 or not (request.body or {}).get("background"):
+                return reply
+            response_id = f"resp_bg_{next(self._ids)}"
+            final = {**reply.json_body, "id": response_id, "background": True}
+            stored = BackgroundResponse(response_id, final, hold=hold, polls=polls)
+            with self._lock:
+                self.stored[response_id] = stored
+            return Reply(200, stored.body("queued"), headers=reply.headers)
+
+        return create
+
+    def _stored_reply(self, request: Recorded, response_id: str) -> Reply:
+        with self._lock:
+            self.background_requests.append(request)
+            stored = self.stored.get(response_id)
+            if stored is None or stored.deleted:
+                return error(404, f"No response found with id '{response_id}'.")
+            if request.method == "DELETE":
+                stored.deleted = True
+                return Reply(
+                    200, {"id": response_id, "object": "response", "deleted": True}
+                )
+            if request.method == "POST":  # cancel
+                if stored.finished and not stored.cancelled:
+                    return error(400, "Cannot cancel a completed response.")
+                stored.cancelled = True
+                return Reply(200, stored.body("cancelled"))
+            stored.retrieves += 1
+            if stored.cancelled:
+                return Reply(200, stored.body("cancelled"))
+            if not stored.finished:
+                stored.polls -= 1
+                return Reply(200, stored.body("in_progress"))
+            return Reply(200, stored.body())
 
     def _next(self, request: Recorded) -> Reply:
         with self._lock:

@@ -102,6 +102,7 @@ def start_reflection(
         "document_ids": payload.document_ids or None,
         "effort": payload.effort,
         "parent": parent,
+        "not_urgent": payload.not_urgent,
         "consensus": payload.consensus,
     }
     try:

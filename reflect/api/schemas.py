@@ -168,6 +168,11 @@ class ReflectionIn(Schema):
         None, description="a follow-up of this reflection, over its documents"
     )
     effort: Effort | None = None
+    not_urgent: bool = Field(
+        False,
+        description="OpenAI's flex tier: about half price, slower (the standard tier "
+        "if flex has no room)",
+    )
     consensus: bool = Field(
         False,
         description="several independent answers merged by agreement "

@@ -8,20 +8,22 @@ distrusts what comes back (`replies`, `parsing`) and turns every failure into a
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import openai
 from django.conf import settings
 
 from reflect.reasoning.token_counts import count_tokens
 
-from . import errors, replies, request_bodies
+from . import background, errors, replies, request_bodies, service_tiers
 from .errors import ReasoningError
 from .parsing import parse_result
 from .prompt import Prompt
 from .request_bodies import PROFILES
+from .summaries import summary_text
 from .throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,18 @@ class Reply:
     usage: dict
     model: str
     structured: bool
+    # What the manifest keeps of the call: service tier, flex fallback, response id, summary.
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Call:
+    """One `complete()`: the tier it asks (flex may fall back) and where its background
+    response id is kept."""
+
+    service_tier: str
+    slot: background.Slot
+    details: dict = field(default_factory=dict)
 
 
 class ModelClient:
@@ -51,6 +65,10 @@ class ModelClient:
         timeout: float,
         max_retries: int,
         throttle: Throttle | None = None,
+        flex_timeout: float | None = None,
+        background: bool = False,
+        poll_seconds: float = 2.0,
+        reasoning_summary: str = "",
     ) -> None:
         if style not in ("chat", "responses"):
             raise ValueError(f"unknown API style {style!r}")
@@ -58,6 +76,12 @@ class ModelClient:
         self.profile = PROFILES[profile]
         self.base_url = base_url
         self.throttle = throttle
+        self.timeout = timeout
+        self.flex_timeout = flex_timeout or timeout
+        # Background responses and summaries: OpenAI's Responses API only (request_bodies).
+        self.background = background
+        self.poll_seconds = poll_seconds
+        self.reasoning_summary = reasoning_summary
         # Local servers need any non-empty key; the SDK refuses to start without one.
         self._openai = openai.OpenAI(
             api_key=api_key or "not-needed",
@@ -79,10 +103,22 @@ class ModelClient:
             timeout=settings.REFLECT_REQUEST_TIMEOUT,
             max_retries=settings.REFLECT_SDK_MAX_RETRIES,
             throttle=Throttle.from_settings(),
+            flex_timeout=settings.REFLECT_FLEX_REQUEST_TIMEOUT,
+            background=settings.REFLECT_BACKGROUND,
+            poll_seconds=settings.REFLECT_BACKGROUND_POLL_SECONDS,
+            reasoning_summary=settings.REFLECT_REASONING_SUMMARY,
         )
 
     def close(self) -> None:
         self._openai.close()
+
+    def cancel_response(self, response_id: str) -> bool:
+        """Cancel a background response (best effort)."""
+        return background.cancel(self._openai, response_id)
+
+    def delete_response(self, response_id: str) -> None:
+        """Delete a stored background response whose answer is saved (best effort)."""
+        background.delete(self._openai, response_id)
 
     def complete(
         self,
@@ -93,11 +129,20 @@ class ModelClient:
         max_output_tokens: int,
         cache_key: str = "",
         expected_input_tokens: int = 0,
+        service_tier: str = "",
+        slot: background.Slot | None = None,
     ) -> Reply:
-        """Ask once; return the parsed, shape-checked result with its usage."""
+        """Ask once; return the parsed, shape-checked result with its usage.
+
+        `service_tier` "flex" asks OpenAI's flex tier (falling back to the standard tier
+        once when flex has no capacity); `slot` keeps a background response's id."""
         structured = (self.base_url, model) not in _NO_JSON_SCHEMA
+        call = _Call(
+            service_tier=service_tier if self.profile.openai_features else "",
+            slot=slot or background.Slot(),
+        )
         try:
-            return self._complete(
+            return self._complete_in_tier(
                 model,
                 effort,
                 prompt,
@@ -105,6 +150,7 @@ class ModelClient:
                 cache_key,
                 expected_input_tokens,
                 structured,
+                call=call,
             )
         except _JsonSchemaRejected:
             log.info(
@@ -112,7 +158,7 @@ class ModelClient:
             )
             with _NO_JSON_SCHEMA_LOCK:
                 _NO_JSON_SCHEMA.add((self.base_url, model))
-            return self._complete(
+            return self._complete_in_tier(
                 model,
                 effort,
                 prompt,
@@ -120,16 +166,40 @@ class ModelClient:
                 cache_key,
                 expected_input_tokens,
                 False,
+                call=call,
             )
 
+    def _complete_in_tier(self, *args, call: _Call) -> Reply:
+        try:
+            return self._complete(*args, call=call)
+        except _FlexUnavailable:
+            # Not billed; the answer is wanted more than the discount (once, then as usual).
+            log.info("flex tier has no capacity; asking at the standard tier")
+            call.service_tier = ""
+            call.details["flex_fallback"] = "flex had no capacity: standard tier used"
+            return self._complete(*args, call=call)
+
     def _complete(
-        self, model, effort, prompt, max_output_tokens, cache_key, expected, structured
+        self,
+        model,
+        effort,
+        prompt,
+        max_output_tokens,
+        cache_key,
+        expected,
+        structured,
+        call: _Call,
     ):
-        build, send = (
-            (request_bodies.chat_request, self._send_chat)
-            if self.style == "chat"
-            else (request_bodies.responses_request, self._send_responses)
-        )
+        extra: dict = {"service_tier": call.service_tier}
+        if self.style == "chat":
+            build, send = request_bodies.chat_request, self._send_chat
+        else:
+            build = request_bodies.responses_request
+            send = functools.partial(self._send_responses, call=call)
+            extra |= {
+                "background": self.background,
+                "reasoning_summary": self.reasoning_summary,
+            }
         request = build(
             profile=self.profile,
             model=model,
@@ -138,7 +208,11 @@ class ModelClient:
             max_output_tokens=max_output_tokens,
             cache_key=cache_key,
             structured=structured,
+            **extra,
         )
+        if "service_tier" in request:
+            # Flex queues: OpenAI advises a longer timeout (an SDK per-request option).
+            request["timeout"] = self.flex_timeout
         try:
             text, usage = self._send_throttled(
                 send,
@@ -149,6 +223,8 @@ class ModelClient:
                 max_output_tokens=max_output_tokens,
             )
         except openai.OpenAIError as exc:
+            if call.service_tier and service_tiers.flex_unavailable(exc):
+                raise _FlexUnavailable from exc
             error = errors.classify(exc)
             if structured and errors.is_json_schema_rejection(error, exc):
                 raise _JsonSchemaRejected from exc
@@ -165,7 +241,15 @@ class ModelClient:
                 usage=usage,
             )
         data = parse_result(text, usage=usage)
-        return Reply(data=data, usage=usage, model=model, structured=structured)
+        if call.service_tier:
+            call.details["service_tier"] = call.service_tier
+        return Reply(
+            data=data,
+            usage=usage,
+            model=model,
+            structured=structured,
+            details=dict(call.details),
+        )
 
     def _send_throttled(
         self, send, request, *, model, prompt, expected, max_output_tokens
@@ -192,14 +276,31 @@ class ModelClient:
             completion, output_limit=request.get(self.profile.output_limit_param)
         )
 
-    def _send_responses(self, request: dict) -> tuple[str, dict]:
-        response = replies.checked(self._openai.responses.create, request, "output")
+    def _send_responses(self, request: dict, *, call: _Call) -> tuple[str, dict]:
+        if request.get("background"):
+            response = background.run(
+                self._openai,
+                request,
+                slot=call.slot,
+                timeout=request.get("timeout", self.timeout),
+                poll_seconds=self.poll_seconds,
+            )
+            call.details["response_id"] = response.id
+        else:
+            response = replies.checked(self._openai.responses.create, request, "output")
+        summary = summary_text(response)
+        if summary:
+            call.details["reasoning_summary"] = summary
         return replies.responses_answer(
             response, output_limit=request["max_output_tokens"]
         )
 
 
 class _JsonSchemaRejected(Exception):
+    pass
+
+
+class _FlexUnavailable(Exception):
     pass
 
 
@@ -213,5 +314,13 @@ def _refuse_hopeless_retries(response) -> None:
         return
     response.read()
     text = response.text.lower()
-    if "insufficient_quota" in text or "request too large" in text:
+    # Flex without capacity is answered at the standard tier at once (service_tiers.py).
+    if any(
+        hopeless in text
+        for hopeless in (
+            "insufficient_quota",
+            "request too large",
+            "resource unavailable",
+        )
+    ):
         response.headers["x-should-retry"] = "false"

@@ -17,13 +17,15 @@ from reflect.extraction import locators
 from reflect.reasoning.token_counts import count_tokens, count_tokens_batch
 
 from . import prompt as prompts
+from .server_limits import stated_context_limit, suggested_output_reserve
 from .sources import SourceDocument
 
 # Chat formatting tokens per request (roles, separators), rounded up.
 MESSAGE_OVERHEAD = 32
 # Room for the per-document BEGIN/END lines when a document is packed with others.
 SAFETY_MARGIN = 0.02
-MIN_BATCH_TOKENS = 1_000
+# A part smaller than this is not worth a call; the real floor on a re-plan is one segment.
+MIN_BATCH_TOKENS = 200
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,13 @@ def make_plan(
         map_budget = min(map_budget, max_batch_tokens)
     budget = int(map_budget * (1 - SAFETY_MARGIN))
     if budget < MIN_BATCH_TOKENS:
+        fixed = context_tokens - output_reserve - map_budget
         raise ValueError(
-            f"the model's context leaves only {max(budget, 0)} tokens per call for documents; "
-            "raise REFLECT_CONTEXT_TOKENS or lower REFLECT_OUTPUT_RESERVE_TOKENS"
+            f"a context of {context_tokens} tokens leaves only {max(budget, 0)} tokens per "
+            f"call for documents next to REFLECT_OUTPUT_RESERVE_TOKENS={output_reserve}: "
+            f"set REFLECT_OUTPUT_RESERVE_TOKENS="
+            f"{suggested_output_reserve(max(context_tokens - fixed, 2))} or give the model "
+            f"a context of at least {output_reserve + fixed + 2 * MIN_BATCH_TOKENS} tokens"
         )
     plan = Plan("map_reduce", [], budget, corpus_tokens)
     batch: list[Slice] = []
@@ -281,3 +287,64 @@ def _cut(text: str, start: int, end: int, room: int) -> list[tuple[int, int]]:
         pieces.append((start, stop))
         start = stop
     return pieces
+
+
+def replan_limits(
+    plan: Plan,
+    documents: Sequence[SourceDocument],
+    *,
+    overflow: str,
+    question: str,
+    context_tokens: int,
+    output_reserve: int,
+) -> tuple[int, int]:
+    """(context tokens, largest batch) for the next plan after the server said a call was
+    too long; ValueError naming the context needed when a part would be smaller than one
+    segment (see `largest_segment_tokens`).
+
+    A limit the server states (smaller than the one planned for) is planned for at once;
+    otherwise, or when its tokenizer counts more than o200k does, the parts halve."""
+    stated = stated_context_limit(overflow)
+    current = plan.corpus_tokens if plan.mode == "single" else plan.budget
+    if stated and stated < context_tokens:
+        return stated, current
+    smaller = current // 2
+    segment = largest_segment_tokens(documents)
+    if smaller >= max(segment, MIN_BATCH_TOKENS):
+        return context_tokens, smaller
+    fixed = (
+        context_tokens
+        - output_reserve
+        - call_budget(
+            instructions=prompts.MAP_INSTRUCTIONS,
+            question=question,
+            context_tokens=context_tokens,
+            output_reserve=output_reserve,
+        )
+    )
+    # Parts of the current size overflowed: the server counts at least this much more.
+    needed = int((fixed + max(segment, MIN_BATCH_TOKENS) + output_reserve) * 1.25)
+    raise ValueError(
+        f"the model's context is too small even for parts of one segment: "
+        f"{f'the server states {stated} tokens; ' if stated else ''}a part needs about "
+        f"{needed} tokens (instructions and question {fixed}, the longest segment "
+        f"{segment} with its frame, REFLECT_OUTPUT_RESERVE_TOKENS={output_reserve} for the answer). Give "
+        f"the server a context of at least {needed} tokens or lower "
+        "REFLECT_OUTPUT_RESERVE_TOKENS"
+    )
+
+
+def largest_segment_tokens(documents: Sequence[SourceDocument]) -> int:
+    """Tokens of the longest line (a transcript's cue; the planner cuts a longer segment
+    such as a page between lines before it would cut inside one), with a part's frame."""
+    texts = [
+        max(
+            (d.text[start:end] for start, end in _line_spans(d.text)),
+            key=len,
+            default="",
+        )
+        for d in documents
+    ]
+    counts = count_tokens_batch(texts or [""])
+    headers = max((_header_tokens(d) for d in documents), default=0)
+    return max(counts, default=0) + headers

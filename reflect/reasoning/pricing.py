@@ -25,6 +25,16 @@ _LONG = {
     "long_input_multiplier": 2,
     "long_output_multiplier": 1.5,
 }
+# OpenAI's flex tier (service_tiers.py) bills at Batch API rates: about half the standard.
+FLEX_PRICE_FACTOR = Decimal("0.5")
+
+
+def at_tier(cost: Decimal | None, service_tier: str) -> Decimal | None:
+    """`cost` at the rate of `service_tier` ("flex": about half; None stays unknown)."""
+    if cost is None or service_tier != "flex":
+        return cost
+    return (cost * FLEX_PRICE_FACTOR).quantize(Decimal("0.000001"))
+
 
 DEFAULT_PRICES: dict[str, dict] = {
     "gpt-5.6": {"input": 5.0, "cached_input": 0.5, "output": 30.0, **_LONG},

@@ -29,10 +29,18 @@ class Profile:
     cache_breakpoint: bool = False
     # Ollama drops the oldest messages instead of failing when the prompt is too long.
     silent_truncation: bool = False
+    # llama.cpp servers constrain "json_object" output to a schema given beside it, which
+    # llama-cpp-python accepts where it refuses "json_schema": without it a small local
+    # model answers the plain-JSON instruction in prose.
+    json_object_schema: bool = False
+    # OpenAI only: service tiers (flex), background responses, reasoning summaries.
+    openai_features: bool = False
 
 
 PROFILES = {
-    "openai": Profile("openai", prompt_cache_key=True, cache_breakpoint=True),
+    "openai": Profile(
+        "openai", prompt_cache_key=True, cache_breakpoint=True, openai_features=True
+    ),
     "vllm": Profile("vllm", instructions_role="system"),
     "ollama": Profile(
         "ollama",
@@ -46,6 +54,7 @@ PROFILES = {
         instructions_role="system",
         output_limit_param="max_tokens",
         content_parts=False,
+        json_object_schema=True,
     ),
     "lmstudio": Profile(
         "lmstudio", instructions_role="system", output_limit_param="max_tokens"
@@ -75,6 +84,7 @@ def chat_request(
     max_output_tokens: int,
     cache_key: str = "",
     structured: bool = True,
+    service_tier: str = "",
 ) -> dict:
     """The keyword arguments of `chat.completions.create` for this prompt."""
     instructions = prompt.instructions
@@ -106,8 +116,12 @@ def chat_request(
                 "strict": True,
             },
         }
+    elif profile.json_object_schema:
+        request["response_format"] = {"type": "json_object", "schema": RESULT_SCHEMA}
     if profile.prompt_cache_key and cache_key:
         request["prompt_cache_key"] = cache_key
+    if profile.openai_features and service_tier:
+        request["service_tier"] = service_tier
     return request
 
 
@@ -120,8 +134,14 @@ def responses_request(
     max_output_tokens: int,
     cache_key: str = "",
     structured: bool = True,
+    service_tier: str = "",
+    background: bool = False,
+    reasoning_summary: str = "",
 ) -> dict:
-    """The keyword arguments of `responses.create` for this prompt."""
+    """The keyword arguments of `responses.create` for this prompt.
+
+    `background`, `service_tier` and `reasoning_summary` are OpenAI's; other profiles
+    never send them."""
     instructions = prompt.instructions
     if not structured:
         instructions += "\n" + json_instruction(RESULT_SCHEMA)
@@ -157,4 +177,14 @@ def responses_request(
         }
     if profile.prompt_cache_key and cache_key:
         request["prompt_cache_key"] = cache_key
+    if profile.openai_features:
+        if service_tier:
+            request["service_tier"] = service_tier
+        if reasoning_summary:
+            request["reasoning"]["summary"] = reasoning_summary
+        if background:
+            request["background"] = True
+            # OpenAI keeps a background response only while stored; it is deleted once the
+            # answer is saved (the run's successor must be able to retrieve it until then).
+            request["store"] = True
     return request

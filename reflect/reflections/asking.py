@@ -11,6 +11,7 @@ from .. import dispatch
 from ..models import Collection, Document, Reflection, Schedule, User
 from ..reasoning import estimates, planning, providers
 from ..reasoning import prompt as prompts
+from ..reasoning.pricing import FLEX_PRICE_FACTOR
 from ..reasoning.sources import SourceDocument
 from ..reasoning.usage import empty_usage
 
@@ -115,6 +116,7 @@ def _prepare(
     effort: str | None,
     provider: str | None,
     parent: Reflection | None,
+    not_urgent: bool = False,
     consensus: bool = False,
 ) -> _Request:
     """Validate a question and its documents, and estimate what it would send and cost."""
@@ -132,6 +134,7 @@ def _prepare(
         question=asked_question(question, parent),
         effort=effort,
         provider=provider,
+        not_urgent=not_urgent,
         consensus=consensus,
     )
     return _Request(question, effort, provider, documents, estimate)
@@ -155,6 +158,7 @@ def create_reflection(
     provider: str | None = None,
     parent: Reflection | None = None,
     schedule: Schedule | None = None,
+    not_urgent: bool = False,
     consensus: bool = False,
     enqueue: bool = True,
 ) -> Reflection:
@@ -163,8 +167,8 @@ def create_reflection(
     Documents come from `collection`, else `document_ids`, else the `parent` (a follow-up
     asks of the same documents). Only the owner's ready documents are used. A scheduled run
     passes its `schedule` (the run is linked to it and belongs to its collection).
-    `consensus` asks REFLECT_CONSENSUS_SAMPLES independent answers and merges them by
-    agreement.
+    `not_urgent` asks OpenAI's flex tier: about half price, slower. `consensus` asks
+    REFLECT_CONSENSUS_SAMPLES independent answers and merges them by agreement.
     """
     request = _prepare(
         owner=owner,
@@ -175,6 +179,7 @@ def create_reflection(
         effort=effort,
         provider=provider,
         parent=parent,
+        not_urgent=not_urgent,
         consensus=consensus,
     )
     model, map_model = providers.models_for(request.provider)
@@ -195,6 +200,7 @@ def create_reflection(
         model=model,
         map_model=map_model,
         effort=request.effort,
+        not_urgent=not_urgent,
         consensus=consensus,
         snapshot=[
             {"id": d.pk, "sha256": d.sha256, "title": d.title}
@@ -219,6 +225,7 @@ def _estimate(
     question: str,
     effort: str,
     provider: str,
+    not_urgent: bool = False,
     consensus: bool = False,
 ) -> dict:
     if provider == providers.OFFLINE:
@@ -245,7 +252,7 @@ def _estimate(
         )
     except ValueError as exc:
         raise ReflectionError(str(exc)) from None
-    return estimates.estimate(
+    estimate = estimates.estimate(
         plan,
         {s.id: s for s in sources},
         question=question,
@@ -255,6 +262,30 @@ def _estimate(
         output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
         consensus_samples=settings.REFLECT_CONSENSUS_SAMPLES if consensus else 0,
     )
+    return _at_flex_price(estimate) if not_urgent else estimate
+
+
+def _at_flex_price(estimate: dict) -> dict:
+    """A not-urgent estimate at OpenAI's flex price; other servers have no tiers."""
+    if settings.REFLECT_BACKEND_PROFILE != "openai":
+        return estimate
+    standard = estimate.get("cost_usd")
+    estimate["service_tier"] = "flex"
+    estimate["standard_cost_usd"] = standard
+    if standard:
+        factor = float(FLEX_PRICE_FACTOR)
+        estimate["cost_usd"] = [round(amount * factor, 4) for amount in standard]
+    estimate["notes"] = [
+        *estimate.get("notes", []),
+        "Not urgent: OpenAI's flex tier at about half price"
+        + (
+            f" (standard tier ${standard[0]:.2g}–${standard[1]:.2g})"
+            if standard
+            else ""
+        )
+        + "; slower, and asked at the standard tier if flex has no room.",
+    ]
+    return estimate
 
 
 def estimate_reflection(
@@ -267,6 +298,7 @@ def estimate_reflection(
     effort: str | None = None,
     provider: str | None = None,
     parent: Reflection | None = None,
+    not_urgent: bool = False,
     consensus: bool = False,
 ) -> dict:
     """What a reflection would send and cost, before creating it.
@@ -285,5 +317,6 @@ def estimate_reflection(
         effort=effort,
         provider=provider,
         parent=parent,
+        not_urgent=not_urgent,
         consensus=consensus,
     ).estimate

@@ -18,8 +18,9 @@ from .. import liveness
 from ..models import Reflection
 from ..notifications import notify
 from ..reasoning import errors
+from ..reasoning.background import Slot
 from ..reasoning.errors import ReasoningError
-from ..reasoning.pricing import call_cost
+from ..reasoning.pricing import at_tier, call_cost
 from ..reasoning.usage import add_usage, empty_usage
 from .live import publish
 
@@ -107,9 +108,9 @@ class ClaimedRun:
             setattr(self.reflection, name, value)
         publish(self.reflection)
 
-    def add_usage(self, model: str, usage: dict) -> None:
+    def add_usage(self, model: str, usage: dict, *, service_tier: str = "") -> None:
         """Record a call's tokens and cost at once: paid for even if the run fails later."""
-        cost = call_cost(model, usage)
+        cost = at_tier(call_cost(model, usage), service_tier)
         with transaction.atomic():
             row = Reflection.objects.select_for_update().get(pk=self.reflection.pk)
             row.usage = add_usage(row.usage or empty_usage(), usage)
@@ -126,6 +127,41 @@ class ClaimedRun:
             "unpriced_models", []
         ):
             self.manifest["unpriced_models"].append(model)
+
+    # Background responses ----------------------------------------------------------------------
+
+    def response_slot(self, key: str) -> Slot:
+        """Where the call with this key keeps its background response id: saved before the
+        wait (a resumed run finds it and re-attaches), and every look at it proves this
+        worker alive and stops it once the reflection was cancelled or taken over."""
+        return Slot(
+            saved=(self.reflection.background_responses or {}).get(key, ""),
+            save=lambda response_id: self._keep_response(key, response_id),
+            touch=self._still_mine,
+        )
+
+    def forget_response(self, key: str) -> str:
+        """Drop the response id of a call whose answer is saved; the id, or "" if none."""
+        response_id = (self.reflection.background_responses or {}).get(key, "")
+        if response_id:
+            self._keep_response(key, "")
+        return response_id
+
+    def _keep_response(self, key: str, response_id: str) -> None:
+        kept = dict(self.reflection.background_responses or {})
+        if response_id:
+            kept[key] = response_id
+        else:
+            kept.pop(key, None)
+        if not self._mine().update(
+            background_responses=kept, heartbeat_at=timezone.now()
+        ):
+            raise Stopped
+        self.reflection.background_responses = kept
+
+    def _still_mine(self) -> None:
+        if not self._mine().update(heartbeat_at=timezone.now()):
+            raise Stopped
 
     # Endings ----------------------------------------------------------------------------------
 
@@ -175,6 +211,8 @@ class ClaimedRun:
             result=None,
             error=error.message,
             error_kind=kind,
+            # A retry by a person asks afresh rather than re-reading a failed answer.
+            background_responses={},
         )
 
     def _finish(self, **fields: object) -> Reflection | None:

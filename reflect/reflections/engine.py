@@ -20,6 +20,7 @@ from ..reasoning.client import ModelClient
 from ..reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
 from ..reasoning.estimates import CONSENSUS_NEEDS_ONE_CALL
 from ..reasoning.schema import SCHEMA_VERSION
+from ..reasoning.service_tiers import tier_for
 from ..reasoning.sources import SourceDocument
 from .asking import asked_question
 from .claims import ClaimedRun
@@ -156,6 +157,7 @@ class Run(ClaimedRun):
         prompt: prompts.Prompt,
         cache_key: str,
         slices: list[dict],
+        key: str = "",
     ) -> dict:
         expected = planning.count_tokens(
             prompt.instructions + prompt.corpus + prompt.question
@@ -176,6 +178,8 @@ class Run(ClaimedRun):
                 max_output_tokens=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
                 cache_key=cache_key,
                 expected_input_tokens=expected,
+                service_tier=tier_for(not_urgent=self.reflection.not_urgent),
+                slot=self.response_slot(key) if key else None,
             )
         except ReasoningError as error:
             record["error"] = error.message
@@ -187,7 +191,11 @@ class Run(ClaimedRun):
             raise
         record["usage"] = reply.usage
         record["structured_output"] = reply.structured
-        self.add_usage(model, reply.usage)
+        # Service tier, a flex fallback, the background response id, the reasoning summary.
+        record.update(reply.details)
+        self.add_usage(
+            model, reply.usage, service_tier=reply.details.get("service_tier", "")
+        )
         if step in ANSWER_STEPS:
             # Checked before saved_call keeps it: a retry asks again instead of reusing it.
             try:
@@ -242,6 +250,7 @@ class Run(ClaimedRun):
             prompt=prompt,
             cache_key=cache_key,
             slices=slices,
+            key=key,
         )
         ReflectionPart.objects.get_or_create(
             reflection=self.reflection,
@@ -254,6 +263,10 @@ class Run(ClaimedRun):
                 "model": model,
             },
         )
+        # The answer is kept: the provider need not store the background response any more.
+        response_id = self.forget_response(key)
+        if response_id:
+            self.client.delete_response(response_id)
         return result
 
     def single(self, plan: planning.Plan, by_id: dict[int, SourceDocument]) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import Reflection
+from ..reasoning.client import ModelClient
 from . import asking
 from .asking import ReflectionError
 from .live import publish
@@ -13,7 +14,9 @@ from .live import publish
 def cancel_reflection(*, reflection: Reflection) -> bool:
     """Cancel a queued or running reflection; False if it had already finished.
 
-    A running worker notices before its next model call and stops without saving.
+    A running worker notices before its next model call and stops without saving; OpenAI
+    background responses still computing are cancelled remotely, best effort (a worker
+    waiting on one also cancels it when it notices).
     """
     cancelled = Reflection.objects.filter(
         pk=reflection.pk,
@@ -27,7 +30,25 @@ def cancel_reflection(*, reflection: Reflection) -> bool:
     reflection.refresh_from_db()
     if cancelled:
         publish(reflection)
+        _cancel_background_responses(reflection)
     return bool(cancelled)
+
+
+def _cancel_background_responses(reflection: Reflection) -> None:
+    response_ids = list((reflection.background_responses or {}).values())
+    if not response_ids:
+        return
+    client = ModelClient.from_settings()
+    try:
+        for response_id in response_ids:
+            client.cancel_response(response_id)
+    finally:
+        client.close()
+    # A retry asks afresh: a cancelled response has no answer to re-attach to.
+    Reflection.objects.filter(
+        pk=reflection.pk, status=Reflection.Status.CANCELLED
+    ).update(background_responses={})
+    reflection.background_responses = {}
 
 
 def retry_reflection(*, reflection: Reflection, enqueue: bool = True) -> Reflection:

@@ -35,8 +35,8 @@ OVERFLOWS = {
     ),
     "vllm": error(
         400,
-        "This model's maximum context length is 32768 tokens. However, you requested 40210 "
-        "tokens (15210 in the messages, 25000 in the completion). Please reduce the length of "
+        "This model's maximum context length is 28000 tokens. However, you requested 35210 "
+        "tokens (10210 in the messages, 25000 in the completion). Please reduce the length of "
         "the messages or completion.",
         type_="BadRequestError",
         code=400,

@@ -1,0 +1,63 @@
+"""Reasoning summaries: asked of OpenAI's Responses API, kept per call, shown folded under
+the answer on the result page (the model's own account, never evidence)."""
+
+import pytest
+
+from reflect.reflections.asking import create_reflection
+from reflect.reflections.running import run_reflection
+from tests.stub_openai import answer
+
+from .helpers import good_result
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY = "Compared both meetings; the payment owner is never named."
+
+
+def ask(owner, meetings):
+    reflection = create_reflection(
+        owner=owner,
+        preset="blind_spots",
+        document_ids=[d.pk for d in meetings],
+        enqueue=False,
+    )
+    return run_reflection(reflection_id=reflection.pk)
+
+
+def test_a_returned_summary_is_kept_and_shown_folded_on_the_result_page(
+    stub_openai, settings, client, owner, meetings
+):
+    settings.REFLECT_API_STYLE = "responses"
+    stub_openai.script(
+        answer(good_result(meetings[0].pk, meetings[1].pk), reasoning_summary=SUMMARY)
+    )
+
+    reflection = ask(owner, meetings)
+
+    assert reflection.status == "succeeded", reflection.error
+    assert stub_openai.bodies[0]["reasoning"]["summary"] == "auto"
+    assert reflection.manifest["calls"][0]["reasoning_summary"] == SUMMARY
+    client.force_login(owner)
+    page = client.get(reflection.get_absolute_url()).content.decode()
+    folded = page[page.index('<details class="reasoning-summary') :]
+    assert folded.index(SUMMARY) < folded.index("</details>")
+    assert "<summary>The answer</summary>" in folded
+
+
+def test_no_summary_is_asked_of_chat_or_of_other_servers(
+    stub_openai, settings, client, owner, meetings
+):
+    result = good_result(meetings[0].pk, meetings[1].pk)
+    stub_openai.script(answer(result), answer(result))
+
+    ask(owner, meetings)
+    settings.REFLECT_API_STYLE = "responses"
+    settings.REFLECT_BACKEND_PROFILE = "vllm"
+    reflection = ask(owner, meetings)
+
+    chat, vllm = stub_openai.bodies
+    assert "reasoning" not in chat and chat["reasoning_effort"] == "medium"
+    assert vllm["reasoning"] == {"effort": "medium"}
+    client.force_login(owner)
+    page = client.get(reflection.get_absolute_url()).content.decode()
+    assert "How the model reasoned" not in page
