@@ -11,6 +11,7 @@ import re
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -60,6 +61,23 @@ def filtered_documents(*, owner: User, filters: dict) -> QuerySet[Document]:
     if filters.get("q"):
         documents = matching(documents, q=filters["q"], owner_id=owner.pk)
     return documents
+
+
+def documents_page(
+    *, owner: User, filters: dict, number: str | None, per_page: int = 50
+) -> Page:
+    """One page of `filtered_documents`, paged through ids only, then that page's rows.
+
+    SQLite reaches the columns stored after `text` through the text's overflow pages, so
+    sorting (by rank, for a word in every document) or skipping thousands of whole rows reads
+    all of their text (a word in each of 5,000 transcripts: 300-400 ms of queries with whole
+    rows, 45 ms by ids).
+    """
+    ids = filtered_documents(owner=owner, filters=filters).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
+    rows = Document.objects.defer("text", "segments").in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def matching(documents: QuerySet, *, q: str, owner_id: int) -> QuerySet:

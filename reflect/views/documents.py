@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from .. import documents as service
 from .. import inbox, uploads
 from ..collections import add_to_collection
-from ..document_filters import DocumentFilterForm, filtered_documents
+from ..document_filters import DocumentFilterForm, documents_page
 from ..extraction import locators
 from ..forms import DocumentSelectionForm
 from ..models import Collection, Document, InboxFailure, User
@@ -21,10 +20,11 @@ from ..models import Collection, Document, InboxFailure, User
 
 def document_list(request: HttpRequest) -> HttpResponse:
     form = DocumentFilterForm(request.GET or None, owner=request.user)
-    docs = filtered_documents(
-        owner=request.user, filters=form.cleaned_data if form.is_valid() else {}
+    page = documents_page(
+        owner=request.user,
+        filters=form.cleaned_data if form.is_valid() else {},
+        number=request.GET.get("page"),
     )
-    page = Paginator(docs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
