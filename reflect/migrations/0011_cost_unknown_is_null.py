@@ -1,4 +1,10 @@
+"""cost_usd may be None: unknown, a model the run called has no known price.
+
+SQLite alters the column by rebuilding reflect_reflection, which drops the triggers that
+keep the search index (0009) in step: they and the index are made again after it."""
+
 from decimal import Decimal
+from importlib import import_module
 
 from django.db import migrations, models
 
@@ -16,12 +22,21 @@ def unpriced_runs_cost_unknown(apps, schema_editor):
     Reflection.objects.filter(pk__in=unknown).update(cost_usd=None)
 
 
+def search_index_again(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        search_index = import_module("reflect.migrations.0009_search_index_by_owner")
+        for statement in search_index.FORWARD:
+            schema_editor.execute(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("reflect", "0010_background_and_flex"),
     ]
 
     operations = [
+        # Backwards, the column is altered back before this runs: the index again after it.
+        migrations.RunPython(migrations.RunPython.noop, search_index_again),
         migrations.AlterField(
             model_name="reflection",
             name="cost_usd",
@@ -33,5 +48,6 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
+        migrations.RunPython(search_index_again, migrations.RunPython.noop),
         migrations.RunPython(unpriced_runs_cost_unknown, migrations.RunPython.noop),
     ]
