@@ -1,7 +1,11 @@
 """In Chromium: the upload list follows each file to ready or failed without a reload, and
 a file whose extraction fails shows its reason there."""
 
+import re
+
 import pytest
+
+from reflect.models import Document
 
 from ..factories import make_user
 from .conftest import screenshot
@@ -39,4 +43,15 @@ def test_the_upload_list_shows_ready_and_failed_with_the_reason(
     ready = page.wait_for_selector("#upload-progress li.uploaded", timeout=20_000)
     assert "notes.txt" in ready.inner_text() and "ready" in ready.inner_text()
     screenshot(page, "upload-follows-files")
+
+    # Ticked rows survive the table's live refresh and go to the ask form as ids.
+    notes_id = Document.objects.get(original_name="notes.txt").pk
+    page.check(f"#select-{notes_id}")
+    page.evaluate(
+        "htmx.ajax('GET', '/', {target: '#document-table', swap: 'outerHTML'})"
+    )
+    page.wait_for_timeout(1000)
+    assert page.is_checked(f"#select-{notes_id}")
+    page.click("text=Ask about selected")
+    page.wait_for_url(re.compile(rf"/reflections/new/\?documents={notes_id}$"))
     assert page.js_errors == []
