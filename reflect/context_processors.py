@@ -1,13 +1,13 @@
 from . import dispatch
-from .notifications import unread
+from .notifications import bell
 
 
 def unread_notifications(request):
-    """The unread count for the bell on every page (one query, only when logged in)."""
+    """The bell on every page: unread count and latest (two queries, only when logged in)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_count": unread(user).count()}
+    return bell(user)
 
 
 def queue_status(request):

@@ -15,6 +15,15 @@ def unread(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True)
 
 
+def bell(user: User) -> dict:
+    """The bell's unread count and the latest unread message, which names its question."""
+    waiting = unread(user)
+    latest = (
+        waiting.order_by("-created_at", "-pk").values_list("message", flat=True).first()
+    )
+    return {"unread_count": waiting.count(), "latest_unread": latest or ""}
+
+
 def mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()

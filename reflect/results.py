@@ -1,18 +1,18 @@
-"""A reflection's result as people read it: grouped findings, marks, Markdown export."""
+"""A reflection's result as people read it: ranked findings, marks, cost, Markdown export."""
 
 from .extraction import locators
 from .models import Reflection
+from .reasoning import pricing
 
-KIND_TITLES = {
-    "blind_spot": "Blind spots",
-    "contradiction": "Contradictions",
-    "dropped_action": "Dropped actions",
-    "unanswered_question": "Unanswered questions",
-    "risk": "Risks",
-    "trend": "Changes and trends",
-    "other": "Other findings",
+KIND_LABELS = {
+    "blind_spot": "Blind spot",
+    "contradiction": "Contradiction",
+    "dropped_action": "Dropped action",
+    "unanswered_question": "Unanswered question",
+    "risk": "Risk",
+    "trend": "Change or trend",
+    "other": "Other",
 }
-CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def evidence_mark(evidence: dict) -> str:
@@ -25,30 +25,62 @@ def evidence_mark(evidence: dict) -> str:
     return "unverified"
 
 
-def grouped_findings(result: dict | None) -> list[dict]:
-    """Findings grouped by kind in a fixed order, each group sorted by confidence."""
-    groups: dict[str, list] = {}
-    for finding in (result or {}).get("findings", []):
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def ranked_findings(result: dict | None, *, kind: str = "") -> list[dict]:
+    """Findings in the order the result ranks them (most important first), each with its
+    rank, its kind as a label and its evidence marked; only those of `kind` if given.
+
+    A finding keeps its rank when others are filtered out, so "3" still means third."""
+    ranked = []
+    for rank, finding in enumerate((result or {}).get("findings", []), 1):
+        finding_kind = finding.get("kind") or "other"
+        if kind and finding_kind != kind:
+            continue
         evidence = [
             {**e, "mark": evidence_mark(e), "where": locators.label(e.get("locator"))}
             for e in finding.get("evidence", [])
         ]
-        groups.setdefault(finding.get("kind") or "other", []).append(
-            {**finding, "evidence": evidence}
+        ranked.append(
+            {
+                **finding,
+                "rank": rank,
+                "kind": finding_kind,
+                "kind_label": kind_label(finding_kind),
+                "evidence": evidence,
+            }
         )
-    ordered = [k for k in KIND_TITLES if k in groups] + sorted(
-        k for k in groups if k not in KIND_TITLES
-    )
+    return ranked
+
+
+def finding_kinds(result: dict | None) -> list[dict]:
+    """The kinds present, in the order their first finding ranks, with how many of each."""
+    counts: dict[str, int] = {}
+    for finding in (result or {}).get("findings", []):
+        kind = finding.get("kind") or "other"
+        counts[kind] = counts.get(kind, 0) + 1
     return [
-        {
-            "kind": kind,
-            "title": KIND_TITLES.get(kind, kind.replace("_", " ").title()),
-            "findings": sorted(
-                groups[kind], key=lambda f: CONFIDENCE_ORDER.get(f.get("confidence"), 3)
-            ),
-        }
-        for kind in ordered
+        {"kind": kind, "label": kind_label(kind), "count": count}
+        for kind, count in counts.items()
     ]
+
+
+def unpriced_models(reflection: Reflection) -> list[str]:
+    """The models that left the cost unknown (the manifest says; the list page defers it)."""
+    if "manifest" not in reflection.get_deferred_fields():
+        named = (reflection.manifest or {}).get("unpriced_models")
+        if named:
+            return list(named)
+    return [reflection.model]
+
+
+def cost_text(reflection: Reflection) -> str:
+    """ "$0.0123", or "unknown — no price for model X" when a model had no known price."""
+    if reflection.cost_usd is None:
+        return pricing.unknown_cost_text(unpriced_models(reflection))
+    return f"${reflection.cost_usd:.4f}"
 
 
 def as_markdown(*, reflection: Reflection) -> str:
@@ -66,31 +98,32 @@ def as_markdown(*, reflection: Reflection) -> str:
             "- Tokens: "
             + ", ".join(f"{k.replace('_tokens', '')} {v}" for k, v in usage.items())
         )
-    lines.append(f"- Cost: ${reflection.cost_usd}")
+    lines.append(f"- Cost: {cost_text(reflection)}")
     if reflection.error:
         lines += ["", f"**Error:** {reflection.error}"]
     if result.get("summary"):
         lines += ["", "## Summary", "", result["summary"]]
-    for group in grouped_findings(result):
-        lines += ["", f"## {group['title']}"]
-        for finding in group["findings"]:
-            support = "" if finding.get("supported", True) else " (unsupported)"
-            lines += [
-                "",
-                f"### {finding.get('title', '')}{support}",
-                f"*Confidence: {finding.get('confidence', '?')}*",
-                "",
-                finding.get("observation", ""),
-                "",
-                f"**Why it matters:** {finding.get('why_it_matters', '')}",
-                "",
-            ]
-            for e in finding["evidence"]:
-                source = e.get("document_title") or f"document {e.get('document_id')}"
-                where = f", {e['where']}" if e["where"] else ""
-                lines.append(f"> {e.get('quote', '')}")
-                lines.append(f"> — {source}{where} [{e['mark']}]")
-                lines.append("")
+    findings = ranked_findings(result)
+    if findings:
+        lines += ["", "## Findings"]
+    for finding in findings:
+        support = "" if finding.get("supported", True) else " (unsupported)"
+        lines += [
+            "",
+            f"### {finding['rank']}. {finding.get('title', '')}{support}",
+            f"*{finding['kind_label']} · confidence: {finding.get('confidence', '?')}*",
+            "",
+            finding.get("observation", ""),
+            "",
+            f"**Why it matters:** {finding.get('why_it_matters', '')}",
+            "",
+        ]
+        for e in finding["evidence"]:
+            source = e.get("document_title") or f"document {e.get('document_id')}"
+            where = f", {e['where']}" if e["where"] else ""
+            lines.append(f"> {e.get('quote', '')}")
+            lines.append(f"> — {source}{where} [{e['mark']}]")
+            lines.append("")
     if result.get("follow_up_questions"):
         lines += ["## Follow-up questions", ""] + [
             f"- {q}" for q in result["follow_up_questions"]

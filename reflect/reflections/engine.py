@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 
+from .. import progress as phases
 from ..models import Document, Reflection, ReflectionPart
 from ..reasoning import citations, outcomes, planning, providers
 from ..reasoning import prompt as prompts
@@ -81,13 +82,13 @@ class Run(ClaimedRun):
         sources = self.load_snapshot()
         if self.reflection.provider == providers.OFFLINE:
             self.manifest["mode"] = "offline"
-            self.progress(phase="analysing", parts_done=0, parts_total=1)
+            self.progress(phase=phases.ANALYSING, parts_done=0, parts_total=1)
             result = providers.run_offline(
                 prompts.document_order(sources), preset=self.reflection.preset
             )
         else:
             result = self.ask_model(sources)
-        self.progress(phase="verifying")
+        self.progress(phase=phases.VERIFYING)
         return citations.verify_result(result, {s.id: s for s in sources})
 
     @property
@@ -270,7 +271,7 @@ class Run(ClaimedRun):
         return result
 
     def single(self, plan: planning.Plan, by_id: dict[int, SourceDocument]) -> dict:
-        self.progress(phase="part 1 of 1", parts_done=0, parts_total=1)
+        self.progress(phase=phases.ONE_CALL, parts_done=0, parts_total=1)
         documents = list(by_id.values())
         prompt = prompts.Prompt(
             prompts.SINGLE_INSTRUCTIONS, planning.render_corpus(documents), self.asked
@@ -314,7 +315,7 @@ class Run(ClaimedRun):
             )
             if self.saved_part(key) is None:
                 self.progress(
-                    phase=f"part {number} of {total}",
+                    phase=phases.reading_part(number, total),
                     parts_done=number - 1,
                     parts_total=total,
                 )
@@ -335,7 +336,7 @@ class Run(ClaimedRun):
                 slices=self.manifest["plan"][number - 1],
             )
             notes.append(result)
-        self.progress(phase="synthesising", parts_done=total, parts_total=total)
+        self.progress(phase=phases.SYNTHESISING, parts_done=total, parts_total=total)
         prompt = prompts.Prompt(
             prompts.REDUCE_INSTRUCTIONS, prompts.render_candidates(notes), self.asked
         )

@@ -14,11 +14,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 def bell(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "notifications/bell.html",
-        {"unread_count": service.unread(request.user).count()},
-    )
+    return render(request, "notifications/bell.html", service.bell(request.user))
 
 
 @require_POST

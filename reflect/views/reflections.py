@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import ask_links, history, idempotency, liveness, results
+from .. import ask_links, history, idempotency, liveness, manifests, results
 from .. import notifications as notification_service
 from ..forms import FollowUpForm, HistoryFilterForm, ReflectionForm
 from ..models import Reflection
@@ -141,7 +141,7 @@ def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "reflection": reflection,
-        "groups": results.grouped_findings(reflection.result),
+        **_result_context(request, reflection),
         "workers_alive": liveness.workers_alive()
         if not reflection.is_finished
         else True,
@@ -155,6 +155,19 @@ def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             response.status_code = 286
         return response
     return render(request, "reflections/detail.html", context)
+
+
+def _result_context(request: HttpRequest, reflection: Reflection) -> dict:
+    """Findings in rank order (of one kind with ?kind=) and, once finished, what went in."""
+    kinds = results.finding_kinds(reflection.result)
+    wanted = request.GET.get("kind", "")
+    kind = wanted if wanted in {k["kind"] for k in kinds} else ""
+    return {
+        "findings": results.ranked_findings(reflection.result, kind=kind),
+        "kinds": kinds,
+        "kind": kind,
+        "went_in": manifests.went_in(reflection) if reflection.is_finished else None,
+    }
 
 
 def _earlier_run(request: HttpRequest, reflection: Reflection) -> int | None:

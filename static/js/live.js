@@ -10,12 +10,18 @@
     document.title = (unread ? "(" + unread + ") " : "") + baseTitle;
   }
 
+  // "Ready: What is the most important…": the event carries the question, shortened.
+  function notificationText(event) {
+    const outcome = event.status === "succeeded" ? "Ready" : "Failed";
+    return event.question ? outcome + ": " + event.question : "Your reflection: " + outcome.toLowerCase();
+  }
+  window.reflectNotificationText = notificationText;
+
   function notifyBrowser(event) {
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     if (event.type !== "reflection" || !["succeeded", "failed"].includes(event.status)) return;
     if (!document.hidden && document.body.dataset.reflection === String(event.id)) return;
-    const text = event.status === "succeeded" ? "Your reflection is ready" : "Your reflection failed";
-    const note = new Notification("Reflect", { body: event.question ? text + ": " + event.question : text, tag: "reflection-" + event.id });
+    const note = new Notification("Reflect", { body: notificationText(event), tag: "reflection-" + event.id });
     note.onclick = function () { window.focus(); window.location.href = "/reflections/" + event.id + "/"; };
   }
 
@@ -68,6 +74,17 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
+  // The reflection page's live region (role="status") stays in place while htmx swaps the
+  // body under it; it is rewritten only when the status line changes, so a screen reader
+  // hears each phase once rather than every poll.
+  function updateStatusRegion() {
+    const region = document.getElementById("reflection-status");
+    const line = document.querySelector("[data-status-line]");
+    if (!region || !line) return;
+    if (region.textContent.trim() !== line.textContent.trim()) region.innerHTML = line.innerHTML;
+  }
+
   document.addEventListener("htmx:afterSwap", updateTitle);
+  document.addEventListener("htmx:afterSwap", updateStatusRegion);
   document.addEventListener("DOMContentLoaded", updateTitle);
 })();

@@ -43,10 +43,11 @@ def test_progress_and_the_end_are_published(
     assert {e["type"] for e in events} == {"reflection"}
     assert {e["id"] for e in events} == {reflection.pk}
     assert events[0]["status"] == "running"
-    assert "part 1 of 1" in [e["phase"] for e in events]
+    assert "reading every document in one call" in [e["phase"] for e in events]
     assert events[-1] == {
         "type": "reflection",
         "id": reflection.pk,
+        "question": reflection.question,
         "status": "succeeded",
         "phase": "",
         "parts_done": 1,
