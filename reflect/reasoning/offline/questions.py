@@ -20,6 +20,27 @@ ANSWER_CUE_RE = re.compile(
     r"we|we're|they|that's|that is|there's|there are|well|almost|exactly|depends|depending)\b",
     re.IGNORECASE,
 )
+# Hesitations a reply may open with before its first real word ("Uh parts of it.").
+FILLER_RE = re.compile(
+    r"^(?:\W|\{\w+\}|\b(?:uh|um|uhm|er|erm|oh|ah|mm|hmm|mmm)\b)+", re.IGNORECASE
+)
+# A short reply that opens with a state or an amount answers the question asked just before:
+# "Drafted, it goes out Thursday.", "Fifty was our first...", "Parts of it."
+STATUS_CUE_RE = re.compile(
+    r"^(?:done|drafted|sent|booked|fixed|signed|scheduled|finished|sorted|handled|"
+    r"covered|confirmed|approved|submitted|ordered|shipped|merged|started|"
+    r"parts? of it|all of (?:it|them)|none|nobody|everyone|everybody|both|neither|"
+    r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred|a few|a couple)\b",
+    re.IGNORECASE,
+)
+# A reply that opens by changing the subject does not answer, whatever words it shares.
+TOPIC_CHANGE_RE = re.compile(
+    r"^(?:(?:okay|ok|alright|all right|right|so|and|but)\W+)*"
+    r"(?:that reminds me|speaking of|by the way|anyway|anyhow|on another note|"
+    r"moving on|before i forget|while i remember|changing the subject|unrelated)\b",
+    re.IGNORECASE,
+)
 # Questions about the room, not the work.
 MECHANICS_RE = re.compile(
     r"\b(?:hear me|see (?:it|that|this)|can you see|clipped|microphone|mic|lapel|slide|"
@@ -62,15 +83,20 @@ def _answered(corpus: Corpus, turn: Turn, sentence: Sentence) -> bool:
     keys = key_lemmas(sentence.text)
     key_set = frozenset(keys)
     window = _replies(corpus, turn)
-    for reply in window:
-        if reply.keys & key_set:
-            return True
-    if window:
-        first = window[0]
-        reply_text = corpus.text(first)
-        # "Yes, ..." answers a yes/no question; a long reply on other things changes the subject.
-        if ANSWER_CUE_RE.match(reply_text) and len(first.keys) <= CUE_REPLY_KEYS:
-            return True
+    opening = _opening(corpus.text(window[0])) if window else ""
+    if TOPIC_CHANGE_RE.match(opening):
+        # The next speaker moved on: words shared with the new subject are no answer.
+        window = window[:1]
+    elif any(reply.keys & key_set for reply in window):
+        return True
+    elif (
+        window
+        and len(window[0].keys) <= CUE_REPLY_KEYS
+        and (ANSWER_CUE_RE.match(opening) or STATUS_CUE_RE.match(opening))
+    ):
+        # "Yes, ..." answers a yes/no question, "Drafted, it goes out Thursday." one about
+        # the work; a long reply on other things changes the subject.
+        return True
     distinctive = corpus.distinctive(keys)
     after = window[-1].position if window else turn.position
     later = corpus.find_later(
@@ -80,6 +106,11 @@ def _answered(corpus: Corpus, turn: Turn, sentence: Sentence) -> bool:
         predicate=lambda t: t.speaker != turn.speaker or not t.speaker,
     )
     return later is not None
+
+
+def _opening(text: str) -> str:
+    """A reply without the hesitations it opens with."""
+    return text[FILLER_RE.match(text).end() :] if FILLER_RE.match(text) else text
 
 
 def _replies(corpus: Corpus, turn: Turn) -> list[Turn]:
