@@ -25,12 +25,16 @@ from .prompt import Prompt
 from .request_bodies import PROFILES
 from .summaries import summary_text
 from .throttle import Throttle
+from .usage import add_usage, empty_usage
 
 log = logging.getLogger(__name__)
 
-# Servers seen rejecting a JSON schema response format, by (base URL, model): later calls in
-# this process go straight to the plain-JSON instruction instead of failing first.
-_NO_JSON_SCHEMA: set[tuple[str, str]] = set()
+# Servers seen rejecting (chat) or ignoring (responses) a JSON schema output format, by
+# (base URL, model, API style): later calls in this process go straight to the plain-JSON
+# instruction instead of failing first.
+_NO_JSON_SCHEMA: set[tuple[str, str, str]] = set()
+# Servers without the Responses API (llama-cpp-python answers 404): asked through chat.
+_NO_RESPONSES_API: set[str] = set()
 _NO_JSON_SCHEMA_LOCK = threading.Lock()
 
 
@@ -52,6 +56,8 @@ class _Call:
     service_tier: str
     slot: background.Slot
     details: dict = field(default_factory=dict)
+    # "chat" for a server without the Responses API, whatever REFLECT_API_STYLE says.
+    style: str = "chat"
 
 
 class ModelClient:
@@ -136,10 +142,16 @@ class ModelClient:
 
         `service_tier` "flex" asks OpenAI's flex tier (falling back to the standard tier
         once when flex has no capacity); `slot` keeps a background response's id."""
-        structured = (self.base_url, model) not in _NO_JSON_SCHEMA
+        if self.style == "responses" and self.base_url in _NO_RESPONSES_API:
+            style = "chat"
+        else:
+            style = self.style
+        schema_key = (self.base_url, model, style)
+        structured = schema_key not in _NO_JSON_SCHEMA
         call = _Call(
             service_tier=service_tier if self.profile.openai_features else "",
             slot=slot or background.Slot(),
+            style=style,
         )
         try:
             return self._complete_in_tier(
@@ -152,22 +164,42 @@ class ModelClient:
                 structured,
                 call=call,
             )
-        except _JsonSchemaRejected:
-            log.info(
-                "server rejected a JSON schema for %s; asking for plain JSON", model
-            )
+        except _ResponsesApiMissing:
+            log.warning("%s has no Responses API; asking by chat", self.base_url)
             with _NO_JSON_SCHEMA_LOCK:
-                _NO_JSON_SCHEMA.add((self.base_url, model))
-            return self._complete_in_tier(
-                model,
-                effort,
-                prompt,
-                max_output_tokens,
-                cache_key,
-                expected_input_tokens,
-                False,
-                call=call,
+                _NO_RESPONSES_API.add(self.base_url)
+            return self.complete(
+                model=model,
+                effort=effort,
+                prompt=prompt,
+                max_output_tokens=max_output_tokens,
+                cache_key=cache_key,
+                expected_input_tokens=expected_input_tokens,
+                service_tier=service_tier,
+                slot=slot,
             )
+        except _JsonSchemaRejected as rejected:
+            log.info("server refused or ignored a JSON schema for %s", model)
+            with _NO_JSON_SCHEMA_LOCK:
+                _NO_JSON_SCHEMA.add(schema_key)
+            # An ignored schema's answer (prose, other JSON) was billed all the same.
+            billed = rejected.usage or empty_usage()
+            try:
+                reply = self._complete_in_tier(
+                    model,
+                    effort,
+                    prompt,
+                    max_output_tokens,
+                    cache_key,
+                    expected_input_tokens,
+                    False,
+                    call=call,
+                )
+            except ReasoningError as error:
+                error.usage = add_usage(billed, error.usage or empty_usage())
+                raise
+            reply.usage = add_usage(billed, reply.usage)
+            return reply
 
     def _complete_in_tier(self, *args, call: _Call) -> Reply:
         try:
@@ -191,7 +223,7 @@ class ModelClient:
         call: _Call,
     ):
         extra: dict = {"service_tier": call.service_tier}
-        if self.style == "chat":
+        if call.style == "chat":
             build, send = request_bodies.chat_request, self._send_chat
         else:
             build = request_bodies.responses_request
@@ -228,6 +260,8 @@ class ModelClient:
             error = errors.classify(exc)
             if structured and errors.is_json_schema_rejection(error, exc):
                 raise _JsonSchemaRejected from exc
+            if call.style == "responses" and errors.is_missing_endpoint(exc, model):
+                raise _ResponsesApiMissing from exc
             raise error from exc
         if (
             self.profile.silent_truncation
@@ -240,7 +274,16 @@ class ModelClient:
                 kind=errors.CONTEXT_OVERFLOW,
                 usage=usage,
             )
-        data = parse_result(text, usage=usage)
+        try:
+            data = parse_result(text, usage=usage)
+        except ReasoningError as error:
+            # A server that honours text.format answers in the schema: prose or other JSON
+            # means it ignored it (chat servers that cannot do a schema say so with a 400).
+            if structured and call.style == "responses":
+                raise _JsonSchemaRejected(usage) from error
+            raise
+        if call.style != self.style:
+            call.details["api_style"] = f"{call.style}: the server has no Responses API"
         if call.service_tier:
             call.details["service_tier"] = call.service_tier
         return Reply(
@@ -297,6 +340,14 @@ class ModelClient:
 
 
 class _JsonSchemaRejected(Exception):
+    """The server refused (nothing billed) or ignored (`usage` billed) the schema."""
+
+    def __init__(self, usage: dict | None = None) -> None:
+        super().__init__()
+        self.usage = usage
+
+
+class _ResponsesApiMissing(Exception):
     pass
 
 

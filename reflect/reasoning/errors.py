@@ -166,10 +166,24 @@ def _cause(exc: Exception) -> str:
 
 
 def is_json_schema_rejection(error: ReasoningError, exc: Exception) -> bool:
-    """Whether a 400 says the server cannot do structured output with a JSON schema."""
-    if not isinstance(exc, openai.BadRequestError) or error.kind != PERMANENT:
+    """Whether an error says the server cannot do structured output with a JSON schema: a
+    400, or llama-cpp-python's 500 for a request that fails its validation ("Input should
+    be 'text' or 'json_object'"), which no retry can fix."""
+    if isinstance(exc, openai.BadRequestError) and error.kind == PERMANENT:
+        text = f"{error.message} {exc.param or ''}".lower()
+        return any(
+            word in text for word in ("response_format", "json_schema", "text.format")
+        )
+    if isinstance(exc, openai.InternalServerError):
+        text = error.message.lower()
+        return "validation error" in text and "response_format" in text
+    return False
+
+
+def is_missing_endpoint(exc: Exception, model: str) -> bool:
+    """Whether a 404 is about the path (no such API here), not about the model, which
+    OpenAI, Ollama and vLLM name in theirs."""
+    if not isinstance(exc, openai.NotFoundError):
         return False
-    text = f"{error.message} {exc.param or ''}".lower()
-    return any(
-        word in text for word in ("response_format", "json_schema", "text.format")
-    )
+    text = f"{exc.message} {exc.code or ''}".lower()
+    return "model" not in text and model.lower() not in text

@@ -14,12 +14,14 @@ from .schema import Result
 def extract_json_object(text: str) -> dict | None:
     """The outermost JSON object in `text`: tolerates code fences and prose around it."""
     text = text.strip()
+    # strict=False: small local models put raw tabs and newlines inside strings (a grammar
+    # allows them); the text is still the object they meant.
+    decoder = json.JSONDecoder(strict=False)
     try:
-        value = json.loads(text)
+        value = decoder.decode(text)
         return value if isinstance(value, dict) else None
     except json.JSONDecodeError:
         pass
-    decoder = json.JSONDecoder()
     position = text.find("{")
     while position != -1:
         try:

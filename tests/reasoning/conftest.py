@@ -36,8 +36,10 @@ def stub_openai(settings):
         settings.REFLECT_CONTEXT_TOKENS = 922_000
         settings.REFLECT_OUTPUT_RESERVE_TOKENS = 25_000
         model_client._NO_JSON_SCHEMA.clear()
+        model_client._NO_RESPONSES_API.clear()
         yield stub
         model_client._NO_JSON_SCHEMA.clear()
+        model_client._NO_RESPONSES_API.clear()
 
 
 @pytest.fixture(autouse=True)
