@@ -97,6 +97,11 @@ class Run(ClaimedRun):
             self._client = ModelClient.from_settings()
         return self._client
 
+    @property
+    def context_tokens(self) -> int:
+        """The context planned for: the server's own, once an overflow error stated it."""
+        return self.manifest.get("context_tokens") or settings.REFLECT_CONTEXT_TOKENS
+
     def ask_model(self, sources: list[SourceDocument]) -> dict:
         ordered = prompts.document_order(sources)
         by_id = {s.id: s for s in ordered}
@@ -106,7 +111,7 @@ class Run(ClaimedRun):
                     plan = planning.make_plan(
                         ordered,
                         question=self.asked,
-                        context_tokens=settings.REFLECT_CONTEXT_TOKENS,
+                        context_tokens=self.context_tokens,
                         output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
                         max_batch_tokens=self.manifest.get("max_batch_tokens"),
                     )
@@ -127,19 +132,28 @@ class Run(ClaimedRun):
                         self.manifest["notes"] = [*plan.notes, CONSENSUS_NEEDS_ONE_CALL]
                     return self.map_reduce(plan, by_id)
                 except _Overflow as overflow:
-                    smaller = (
-                        plan.corpus_tokens if plan.mode == "single" else plan.budget
-                    ) // 2
-                    if smaller < planning.MIN_BATCH_TOKENS:
+                    try:
+                        context, smaller = planning.replan_limits(
+                            plan,
+                            ordered,
+                            overflow=str(overflow),
+                            question=self.asked,
+                            context_tokens=self.context_tokens,
+                            output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
+                        )
+                    except ValueError as exc:
                         raise ReasoningError(
-                            f"the model's context is too small even for small parts: {overflow}",
+                            f"{exc} (the server said: {overflow})",
                             kind=CONTEXT_OVERFLOW,
                         ) from None
                     log.info(
-                        "reflection %s: context overflow, re-planning at %s tokens",
+                        "reflection %s: context overflow, re-planning for a %s-token "
+                        "context, parts of at most %s tokens",
                         self.reflection.pk,
+                        context,
                         smaller,
                     )
+                    self.manifest["context_tokens"] = context
                     self.manifest["max_batch_tokens"] = smaller
                     self.manifest["replans"] += 1
             raise ReasoningError(
