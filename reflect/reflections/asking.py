@@ -9,7 +9,7 @@ from django.conf import settings
 
 from .. import dispatch
 from ..models import Collection, Document, Reflection, Schedule, User
-from ..reasoning import estimates, planning, providers
+from ..reasoning import detection, estimates, planning, providers
 from ..reasoning import prompt as prompts
 from ..reasoning.pricing import FLEX_PRICE_FACTOR
 from ..reasoning.sources import SourceDocument
@@ -262,6 +262,13 @@ def _estimate(
         output_reserve=settings.REFLECT_OUTPUT_RESERVE_TOKENS,
         consensus_samples=settings.REFLECT_CONSENSUS_SAMPLES if consensus else 0,
     )
+    note = detection.profile_note(
+        base_url=settings.OPENAI_BASE_URL,
+        api_key=settings.OPENAI_API_KEY,
+        configured=settings.REFLECT_BACKEND_PROFILE,
+    )
+    if note:
+        estimate["notes"] = [*estimate.get("notes", []), note]
     return _at_flex_price(estimate) if not_urgent else estimate
 
 
