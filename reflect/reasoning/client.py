@@ -359,8 +359,15 @@ def _refuse_hopeless_retries(response) -> None:
     """Tell the SDK not to retry a 429 that can never succeed (it retries every 429).
 
     No quota left, or one request larger than the account's tokens-per-minute limit: retrying
-    only wastes time (MODEL_API.md). The SDK obeys `x-should-retry`.
+    only wastes time (MODEL_API.md). The SDK obeys `x-should-retry`. Nor a 500 that is
+    llama-cpp-python refusing a response format: the plain-JSON fallback answers it.
     """
+    if response.status_code == 500:
+        response.read()
+        text = response.text.lower()
+        if "validation error" in text and "response_format" in text:
+            response.headers["x-should-retry"] = "false"
+        return
     if response.status_code != 429:
         return
     response.read()
