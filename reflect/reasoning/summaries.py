@@ -40,7 +40,7 @@ def summaries_of(manifest: dict | None) -> list[dict]:
     """[{"label", "text"}] of the calls whose reasoning summary a manifest keeps, in call
     order, once per call (a resumed run lists a reused call again, without its summary)."""
     calls = (manifest or {}).get("calls") or []
-    parts = sum(1 for c in calls if c.get("step") == "map" and not c.get("reused"))
+    parts = len({c.get("index") for c in calls if c.get("step") == "map"})
     found: dict[tuple, dict] = {}
     for call in calls:
         text = call.get("reasoning_summary")

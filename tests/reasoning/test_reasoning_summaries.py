@@ -61,3 +61,25 @@ def test_no_summary_is_asked_of_chat_or_of_other_servers(
     client.force_login(owner)
     page = client.get(reflection.get_absolute_url()).content.decode()
     assert "How the model reasoned" not in page
+
+
+def test_a_map_reduce_run_lists_each_part_s_summary_once_and_the_synthesis_last():
+    from reflect.reasoning.summaries import summaries_of
+
+    manifest = {
+        "calls": [
+            {"step": "map", "index": 1, "reasoning_summary": "Read part one."},
+            # Answered, but the worker died before the part was kept.
+            {"step": "map", "index": 2, "reasoning_summary": "Read part two, lost."},
+            # Resumed: part 1 reused (no summary), part 2 asked again.
+            {"step": "map", "index": 1, "reused": True},
+            {"step": "map", "index": 2, "reasoning_summary": "Read part two."},
+            {"step": "reduce", "index": 3, "reasoning_summary": "Merged both."},
+        ]
+    }
+
+    assert summaries_of(manifest) == [
+        {"label": "Part 1 of 2", "text": "Read part one."},
+        {"label": "Part 2 of 2", "text": "Read part two."},
+        {"label": "The synthesis", "text": "Merged both."},
+    ]
