@@ -154,6 +154,12 @@ class ReflectionForm(forms.Form):
         label="Consensus (several independent answers, kept where they agree)",
         help_text="Costs several times as much; each finding says how many answers found it.",
     )
+    # OpenAI's flex tier: about half price for an answer that may take longer.
+    not_urgent = forms.BooleanField(
+        required=False,
+        label="Not urgent (about half price, may take longer)",
+        help_text="Asks OpenAI's flex tier; the standard tier is used if flex has no room.",
+    )
     # A follow-up asks of its parent's documents, with the parent's findings in the prompt.
     parent = forms.ModelChoiceField(
         queryset=Reflection.objects.none(),
@@ -244,6 +250,7 @@ class ReflectionForm(forms.Form):
             | self.question_kwargs()
             | {"parent": self.cleaned_data.get("parent")}
             | {"consensus": bool(self.cleaned_data.get("consensus"))}
+            | {"not_urgent": bool(self.cleaned_data.get("not_urgent"))}
         )
 
 
