@@ -23,7 +23,7 @@ from .errors import ReasoningError
 from .parsing import parse_result
 from .prompt import Prompt
 from .request_bodies import PROFILES
-from .summaries import summary_text
+from .summaries import summary_refused, summary_text
 from .throttle import Throttle
 from .usage import add_usage, empty_usage
 
@@ -36,6 +36,8 @@ _NO_JSON_SCHEMA: set[tuple[str, str, str]] = set()
 # Servers without the Responses API (llama-cpp-python answers 404): asked through chat.
 _NO_RESPONSES_API: set[str] = set()
 _NO_JSON_SCHEMA_LOCK = threading.Lock()
+# Base URLs that refused reasoning summaries (an unverified organization): asked without.
+_NO_SUMMARY: set[str] = set()
 
 
 @dataclass
@@ -202,14 +204,19 @@ class ModelClient:
             return reply
 
     def _complete_in_tier(self, *args, call: _Call) -> Reply:
-        try:
-            return self._complete(*args, call=call)
-        except _FlexUnavailable:
-            # Not billed; the answer is wanted more than the discount (once, then as usual).
-            log.info("flex tier has no capacity; asking at the standard tier")
-            call.service_tier = ""
-            call.details["flex_fallback"] = "flex had no capacity: standard tier used"
-            return self._complete(*args, call=call)
+        """Ask; once more at the standard tier when flex has no room (not billed), and
+        without reasoning summaries when the provider refuses them (never worth failing)."""
+        # Each refusal comes once: the request asked again can no longer provoke it.
+        while True:
+            try:
+                return self._complete(*args, call=call)
+            except _FlexUnavailable:
+                log.info("flex tier has no capacity; asking at the standard tier")
+                call.service_tier = ""
+                call.details["flex_fallback"] = "no flex capacity: standard tier"
+            except _SummaryRefused:
+                log.warning("%s refused reasoning summaries", self.base_url)
+                _NO_SUMMARY.add(self.base_url)
 
     def _complete(
         self,
@@ -230,7 +237,9 @@ class ModelClient:
             send = functools.partial(self._send_responses, call=call)
             extra |= {
                 "background": self.background,
-                "reasoning_summary": self.reasoning_summary,
+                "reasoning_summary": (
+                    "" if self.base_url in _NO_SUMMARY else self.reasoning_summary
+                ),
             }
         request = build(
             profile=self.profile,
@@ -257,6 +266,8 @@ class ModelClient:
         except openai.OpenAIError as exc:
             if call.service_tier and service_tiers.flex_unavailable(exc):
                 raise _FlexUnavailable from exc
+            if (request.get("reasoning") or {}).get("summary") and summary_refused(exc):
+                raise _SummaryRefused from exc
             error = errors.classify(exc)
             if structured and errors.is_json_schema_rejection(error, exc):
                 raise _JsonSchemaRejected from exc
@@ -352,6 +363,10 @@ class _ResponsesApiMissing(Exception):
 
 
 class _FlexUnavailable(Exception):
+    pass
+
+
+class _SummaryRefused(Exception):
     pass
 
 

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import openai
+
 # A summary is a few paragraphs; a longer one is cut so a manifest stays small.
 MAX_SUMMARY_CHARS = 8_000
+
+
+def summary_refused(exc: Exception) -> bool:
+    """Whether a 400 refuses the summary itself (OpenAI asks some organizations to verify
+    before it sends them), so the same request without one would be answered."""
+    if not isinstance(exc, openai.BadRequestError):
+        return False
+    param = exc.param if isinstance(exc.param, str) else ""
+    return param == "reasoning.summary" or "reasoning summar" in str(exc).lower()
 
 
 def summary_text(response: Any) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from reflect.reflections.asking import create_reflection
 from reflect.reflections.running import run_reflection
-from tests.stub_openai import answer
+from tests.stub_openai import answer, error
 
 from .helpers import good_result
 
@@ -83,3 +83,31 @@ def test_a_map_reduce_run_lists_each_part_s_summary_once_and_the_synthesis_last(
         {"label": "Part 2 of 2", "text": "Read part two."},
         {"label": "The synthesis", "text": "Merged both."},
     ]
+
+
+def test_a_provider_refusing_summaries_is_asked_without_them_and_the_run_succeeds(
+    stub_openai, settings, owner, meetings
+):
+    settings.REFLECT_API_STYLE = "responses"
+    result = good_result(meetings[0].pk, meetings[1].pk)
+    stub_openai.script(
+        error(
+            400,
+            "Your organization must be verified to generate reasoning summaries.",
+            param="reasoning.summary",
+            code="unsupported_value",
+        ),
+        answer(result),
+        answer(result),
+    )
+
+    first = ask(owner, meetings)
+    later = ask(owner, meetings)
+
+    assert first.status == later.status == "succeeded", first.error
+    refused, again, afterwards = stub_openai.bodies
+    assert refused["reasoning"]["summary"] == "auto"
+    # Asked again without it, and not offered again to this server.
+    assert (
+        "summary" not in again["reasoning"] and "summary" not in afterwards["reasoning"]
+    )
