@@ -21,6 +21,7 @@ from reflect.models import (
     ApiToken,
     Collection,
     Document,
+    InboxFailure,
     Notification,
     Reflection,
     Schedule,
@@ -57,6 +58,7 @@ ROUTES = {
     "reflections/<int:pk>/export.md": {"pk": "reflection"},
     "notifications/<int:pk>/read/": {"pk": "notification"},
     "accounts/settings/tokens/<int:pk>/revoke/": {"pk": "api_token"},
+    "inbox/failures/<int:pk>/retry/": {"pk": "inbox_failure"},
     "api/documents/<int:document_id>/": {"document_id": "document"},
     "api/collections/<int:collection_id>/": {"collection_id": "collection"},
     "api/collections/<int:collection_id>/documents/": {"collection_id": "collection"},
@@ -85,8 +87,9 @@ ROUTES = {
 # Routes that take no session cookie, so CSRF cannot apply: the upload URL's secret is its
 # authorisation (tests/inbox/test_upload_url.py). Without the secret they answer 404.
 CSRF_EXEMPT = {"collections/<int:pk>/drop/<str:secret>/"}
-# Routes with a parameter that names no object.
-NO_OBJECT = {"api/^(?P<rest>.*)$"}
+# Routes with a parameter that names no object. The password-reset link's parameters are a
+# signed user id and token, which Django's own view checks (tests/accounts/test_passwords.py).
+NO_OBJECT = {"api/^(?P<rest>.*)$", "accounts/password/reset/<uidb64>/<token>/"}
 
 
 def walk(patterns=None, prefix=""):
@@ -151,6 +154,9 @@ def world():
         question=f"Weekly {MARKER}?",
         next_run_at=timezone.now() + timedelta(days=1),
     )
+    inbox_failure = InboxFailure.objects.create(
+        owner=owner, name=f"{MARKER}.pdf", reason="encrypted PDF"
+    )
     collection.upload_secret = secrets.token_urlsafe(32)
     collection.save(update_fields=["upload_secret"])
     from reflect.api_tokens import create_token
@@ -166,6 +172,7 @@ def world():
         "notification": notification,
         "api_token": owner_token.token,
         "schedule": schedule,
+        "inbox_failure": inbox_failure,
         "upload_secret": collection.upload_secret,
     }
     return {
@@ -212,6 +219,9 @@ def snapshot(owner) -> dict:
             Notification.objects.filter(user=owner).order_by("pk").values()
         ),
         "schedules": list(Schedule.objects.filter(owner=owner).order_by("pk").values()),
+        "inbox failures": list(
+            InboxFailure.objects.filter(owner=owner).order_by("pk").values()
+        ),
         "tokens": list(
             ApiToken.objects.filter(user=owner)
             .order_by("pk")
