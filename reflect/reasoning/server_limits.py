@@ -50,7 +50,8 @@ def cut_off_message(*, usage: dict, output_limit: int | None) -> str:
     if output_limit and 0 < output_tokens < output_limit * 0.9 and input_tokens:
         context = input_tokens + output_tokens
         return (
-            f"the server stopped the answer after {output_tokens} output tokens, short of "
+            f"the answer was cut off: the server stopped it after {output_tokens} output "
+            "tokens, short of "
             f"the {output_limit} allowed: its context of about {context} tokens was full "
             f"({input_tokens} of them the prompt). Set REFLECT_CONTEXT_TOKENS={context} and "
             f"REFLECT_OUTPUT_RESERVE_TOKENS={suggested_output_reserve(context)} so documents "
