@@ -27,6 +27,7 @@ from tests.reasoning.helpers import (
     good_result,
     transcript_segments,
 )
+from tests.reflections import ask_page
 from tests.stub_openai import answer
 from tests.workers import WebServer, Worker, wait_for
 
@@ -154,6 +155,18 @@ def test_everything_finishes_once_after_redis_restarts(
         )
         events = browser.get(web.url + "/events/", timeout=10)
         assert events.status_code == 200 and "event: unavailable" in events.text
+        # As a person asks: the form shows the estimate, and its Start button starts.
+        form = browser.get(
+            web.url + "/reflections/new/",
+            params={
+                "documents": [d.pk for d in documents],
+                "preset": "risks",
+                "effort": "medium",
+            },
+            timeout=10,
+        )
+        start = ask_page.start_button(form.text)
+        assert start, form.text[:2000]
         asked = browser.post(
             web.url + "/reflections/new/",
             timeout=10,
@@ -162,6 +175,7 @@ def test_everything_finishes_once_after_redis_restarts(
                 "documents": [d.pk for d in documents],
                 "preset": "risks",
                 "effort": "medium",
+                "start": start[0],
             },
         )
         assert asked.status_code == 302, asked.text[:2000]
