@@ -60,7 +60,10 @@ class NotificationSettingsForm(forms.ModelForm):
         return cleaned
 
     # Settings that stand alone: a refusal in one part does not throw away the other.
-    PARTS = {"email settings": ("email", "notify_by_email"), "webhook URL": ("webhook_url",)}
+    PARTS = {
+        "email settings": ("email", "notify_by_email"),
+        "webhook URL": ("webhook_url",),
+    }
 
     def parts_to_keep(self) -> tuple[dict, list[str], list[str]]:
         """For a refused form: the values of the parts without an error, and the names of

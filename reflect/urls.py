@@ -80,9 +80,7 @@ urlpatterns = [
     ),
     path("reflections/", reflections.reflection_list, name="reflections"),
     path("reflections/new/", reflections.ask, name="ask"),
-    path(
-        "reflections/new/estimate/", reflections.ask_estimate, name="ask-estimate"
-    ),
+    path("reflections/new/estimate/", reflections.ask_estimate, name="ask-estimate"),
     path("reflections/<int:pk>/", reflections.reflection_detail, name="reflection"),
     path(
         "reflections/<int:pk>/cancel/",

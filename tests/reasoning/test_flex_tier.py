@@ -83,7 +83,11 @@ def test_the_standard_tier_refusing_too_is_an_ordinary_rate_limit(
 def test_the_estimate_of_a_not_urgent_reflection_is_about_half(
     stub_openai, owner, meetings
 ):
-    asked = {"owner": owner, "preset": "risks", "document_ids": [m.pk for m in meetings]}
+    asked = {
+        "owner": owner,
+        "preset": "risks",
+        "document_ids": [m.pk for m in meetings],
+    }
 
     standard = estimate_reflection(**asked)
     flex = estimate_reflection(**asked, not_urgent=True)
@@ -99,7 +103,11 @@ def test_other_servers_have_no_flex_tier_and_no_discount(
 ):
     settings.REFLECT_BACKEND_PROFILE = "vllm"
     stub_openai.script(answer(good_result(meetings[0].pk, meetings[1].pk)))
-    asked = {"owner": owner, "preset": "risks", "document_ids": [m.pk for m in meetings]}
+    asked = {
+        "owner": owner,
+        "preset": "risks",
+        "document_ids": [m.pk for m in meetings],
+    }
 
     assert estimate_reflection(**asked, not_urgent=True) == estimate_reflection(**asked)
     ask(owner, meetings, not_urgent=True)

@@ -5,7 +5,7 @@ import pytest
 from reflect import history
 from reflect.models import Collection
 
-from ..factories import make_document, make_reflection, make_user
+from ..factories import make_reflection, make_user
 
 pytestmark = pytest.mark.django_db
 
