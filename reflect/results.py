@@ -108,10 +108,17 @@ def as_markdown(*, reflection: Reflection) -> str:
         lines += ["", "## Findings"]
     for finding in findings:
         support = "" if finding.get("supported", True) else " (unsupported)"
+        agreement = finding.get("agreement")
+        agreed = (
+            f" · {agreement['found_by']} of {agreement['answers']} answers found this"
+            if agreement
+            else ""
+        )
         lines += [
             "",
             f"### {finding['rank']}. {finding.get('title', '')}{support}",
-            f"*{finding['kind_label']} · confidence: {finding.get('confidence', '?')}*",
+            f"*{finding['kind_label']} · confidence: {finding.get('confidence', '?')}"
+            f"{agreed}*",
             "",
             finding.get("observation", ""),
             "",

@@ -246,3 +246,27 @@ def test_a_known_cost_reads_in_dollars(client, owner):
     page = client.get(reflection.get_absolute_url()).content.decode()
 
     assert '<dd class="cost">$0.0123</dd>' in page
+
+
+def test_a_consensus_finding_says_how_many_of_the_answers_found_it(client, owner):
+    document = make_document(owner, title="Stand-up", text=TEXT)
+    agreed = finding(document, "Testing has no owner", "risk", "high", "nobody owns")
+    single = finding(document, "The budget", "risk", "low", "budget is fine")
+    agreed["agreement"] = {"found_by": 3, "answers": 3}
+    single["agreement"] = {"found_by": 1, "answers": 3}
+    reflection = make_reflection(
+        owner,
+        documents=[document],
+        result={"summary": "Agreed.", "findings": [agreed, single]},
+    )
+
+    html = client.get(reflection.get_absolute_url()).content.decode()
+
+    assert re.findall(r"(\d) of (\d) answers found this", html) == [
+        ("3", "3"),
+        ("1", "3"),
+    ]
+
+    markdown = client.get(f"{reflection.get_absolute_url()}export.md").content.decode()
+    assert "3 of 3 answers found this" in markdown
+    assert "1 of 3 answers found this" in markdown
