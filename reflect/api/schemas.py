@@ -195,6 +195,12 @@ class ReflectionSummaryOut(Schema):
     provider: str
     model: str
     effort: Effort
+    not_urgent: bool = Field(
+        description="asked of OpenAI's flex tier, at about half price"
+    )
+    consensus: bool = Field(
+        description="several independent answers, merged by agreement"
+    )
     collection_id: int | None
     parent_id: int | None
     created_at: datetime

@@ -42,6 +42,8 @@ def reflection_as_json(reflection: Reflection) -> dict:
         "provider": reflection.provider,
         "model": reflection.model,
         "effort": reflection.effort,
+        "not_urgent": reflection.not_urgent,
+        "consensus": reflection.consensus,
         "summary": result.get("summary", ""),
         "findings": findings,
         "follow_up_questions": list(result.get("follow_up_questions", [])),

@@ -36,3 +36,8 @@ def test_a_not_urgent_request_is_estimated_at_the_flex_price_and_kept(
     assert flex["cost_usd"] == [round(low / 2, 4), round(high / 2, 4)]
     assert started.status_code == 202, started.content
     assert Reflection.objects.get(pk=started.json()["id"]).not_urgent
+    # The choice is shown back, in the reflection and in the list.
+    shown = api.get(started.json()["url"]).json()
+    assert shown["not_urgent"] is True and shown["consensus"] is False
+    listed = api.get("/api/reflections/").json()["items"]
+    assert [r["not_urgent"] for r in listed] == [True]
