@@ -111,7 +111,8 @@ def _postgres(documents: QuerySet, words: list[str]) -> QuerySet:
 def _sqlite(documents: QuerySet, words: list[str], owner_id: int) -> QuerySet:
     terms = " ".join(f'"{word}"*' for word in words)
     # The owner is a column of the index: the MATCH intersects the owner's rows itself.
-    match = f'owner_id : "{owner_id}" AND ({terms})'
+    # The words are matched in title and text only: a number must not match the owner.
+    match = f'owner_id : "{owner_id}" AND {{title text}} : ({terms})'
     return (
         documents.extra(
             tables=[FTS_TABLE],

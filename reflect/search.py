@@ -79,7 +79,8 @@ def _sqlite(reflections: QuerySet, words: list[str], owner_id: int) -> QuerySet:
     terms = " ".join('"' + word.replace('"', "") + '"' for word in words)
     # The owner is a column of the index (migration 0009): the index intersects the owner's
     # rows itself; the owner filter on `reflections` still decides what is shown.
-    match = f'owner : "u{owner_id}" AND ({terms})'
+    # The words are matched in question and body only, never in the owner column.
+    match = f'owner : "u{owner_id}" AND {{question body}} : ({terms})'
     return (
         reflections.extra(
             tables=[FTS_TABLE],

@@ -59,6 +59,12 @@ def inbox_failure_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents")
 
 
+def is_id(raw: str) -> bool:
+    """ASCII digits that fit a database integer: str.isdigit() also takes "²", which int()
+    refuses, and a 20-digit number overflows SQLite's integer in a pk__in lookup."""
+    return raw.isascii() and raw.isdecimal() and len(raw) <= 18
+
+
 # The most documents one status request reports on: an upload's files at most.
 MAX_STATUS_IDS = 100
 
@@ -66,7 +72,7 @@ MAX_STATUS_IDS = 100
 def document_status(request: HttpRequest) -> JsonResponse:
     """Status and error of the person's documents `?id=1&id=2`: the upload list polls it
     to follow each file it sent to ready or failed."""
-    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:MAX_STATUS_IDS]
+    ids = [int(i) for i in request.GET.getlist("id") if is_id(i)][:MAX_STATUS_IDS]
     docs = Document.objects.filter(owner=request.user, pk__in=ids).only(
         "pk", "status", "error"
     )
@@ -104,7 +110,7 @@ def add_selected_to_collection(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and is_id(raw) else None
 
 
 def _to(request: HttpRequest, url: str) -> HttpResponse:
@@ -185,7 +191,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def parse_range(raw: str) -> tuple[int, int] | None:
     start, _, end = raw.partition("-")
-    if start.isdigit() and end.isdigit() and int(start) < int(end):
+    if is_id(start) and is_id(end) and int(start) < int(end):
         return int(start), int(end)
     return None
 
@@ -212,7 +218,7 @@ def page_of_text(
 
     A page number past the end gives the last page.
     """
-    wanted = int(number) if number.isdigit() and int(number) > 0 else None
+    wanted = int(number) if is_id(number) and int(number) > 0 else None
     chosen = first = last = None
     count = 0
     for count, pieces in enumerate(_pages(document.segments), start=1):

@@ -171,3 +171,11 @@ def test_a_long_text_of_distinct_words_is_recorded_and_its_start_searchable(
 
     assert Document.objects.get(pk=document.pk).text == text
     assert titles(client, "q=kickoff") == ["Dump"]
+
+
+def test_a_number_matches_titles_and_text_never_the_owner_column(client, owner):
+    """The index also holds the owner's id; searching that number finds nothing of it."""
+    make_document(owner, title="Notes", text="Alice: the budget.")
+    make_document(owner, title=f"Room {owner.pk}", text="Bob: booked.")
+
+    assert titles(client, f"q={owner.pk}") == [f"Room {owner.pk}"]

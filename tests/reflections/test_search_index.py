@@ -121,3 +121,9 @@ def test_the_api_list_searches_the_same_index(owner):
         "Who owns the vendor renewal?",
         "Older",
     ]
+
+
+def test_the_owner_column_of_the_index_is_never_matched(owner):
+    make_reflection(owner, question="Anything?", result=result(summary="Nothing here."))
+
+    assert found(owner, f"u{owner.pk}") == []
