@@ -93,7 +93,15 @@ def _wait(
             )
         time.sleep(poll_seconds)
         _guarded(api, response.id, slot.touch)
-        response = api.responses.retrieve(response.id)
+        try:
+            response = api.responses.retrieve(response.id)
+        except openai.NotFoundError:
+            # Gone at the provider mid-wait (never "no Responses API": it was created).
+            slot.save("")
+            raise ReasoningError(
+                "the model provider lost the background response; the run will ask again",
+                kind=RETRYABLE,
+            ) from None
     if response.status != "completed":
         # A failed or cut-off answer is final: a retry of the reflection must ask afresh.
         slot.save("")

@@ -19,6 +19,7 @@ from ..models import Reflection
 from ..notifications import notify
 from ..reasoning import errors
 from ..reasoning.background import Slot
+from ..reasoning.client import ModelClient
 from ..reasoning.errors import ReasoningError
 from ..reasoning.pricing import at_tier, call_cost
 from ..reasoning.usage import add_usage, empty_usage
@@ -206,7 +207,8 @@ class ClaimedRun:
             if error.kind in Reflection.ErrorKind.values
             else Reflection.ErrorKind.INTERNAL
         )
-        return self._finish(
+        still_computing = list((self.reflection.background_responses or {}).values())
+        finished = self._finish(
             status=Reflection.Status.FAILED,
             result=None,
             error=error.message,
@@ -214,6 +216,10 @@ class ClaimedRun:
             # A retry by a person asks afresh rather than re-reading a failed answer.
             background_responses={},
         )
+        if finished is not None:
+            # Forgotten ids would go on computing (and billing) at the provider.
+            cancel_responses(still_computing)
+        return finished
 
     def _finish(self, **fields: object) -> Reflection | None:
         with transaction.atomic():
@@ -230,3 +236,15 @@ class ClaimedRun:
             notify(reflection=reflection)
         publish(reflection)
         return reflection
+
+
+def cancel_responses(response_ids: list[str]) -> None:
+    """Cancel background responses at the provider, best effort (each a short request)."""
+    if not response_ids:
+        return
+    client = ModelClient.from_settings()
+    try:
+        for response_id in response_ids:
+            client.cancel_response(response_id)
+    finally:
+        client.close()

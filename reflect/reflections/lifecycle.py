@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import Reflection
-from ..reasoning.client import ModelClient
 from . import asking
 from .asking import ReflectionError
+from .claims import cancel_responses
 from .live import publish
 
 
@@ -38,12 +38,7 @@ def _cancel_background_responses(reflection: Reflection) -> None:
     response_ids = list((reflection.background_responses or {}).values())
     if not response_ids:
         return
-    client = ModelClient.from_settings()
-    try:
-        for response_id in response_ids:
-            client.cancel_response(response_id)
-    finally:
-        client.close()
+    cancel_responses(response_ids)
     # A retry asks afresh: a cancelled response has no answer to re-attach to.
     Reflection.objects.filter(
         pk=reflection.pk, status=Reflection.Status.CANCELLED

@@ -3,6 +3,7 @@ is saved before waiting; the run polls it to the end; a resumed run re-attaches 
 response instead of paying for a new one; cancelling cancels it remotely."""
 
 import threading
+import time
 
 import pytest
 
@@ -146,3 +147,56 @@ def test_other_styles_and_servers_never_ask_for_background(
 
     assert [b.get("background") for b in stub_openai.bodies] == [None] * 3
     assert [b.get("store") for b in stub_openai.bodies] == [None, False, False]
+
+
+def test_a_response_lost_while_polled_is_asked_again_through_the_same_api(
+    background, settings, owner, meetings
+):
+    """A 404 on a retrieve means that response is gone, not that there is no Responses
+    API: the run asks again later, still as a background response."""
+    respond = answer(good_result(meetings[0].pk, meetings[1].pk))
+    background.script(
+        background.background(respond, hold=threading.Event()),
+        background.background(respond),
+    )
+    settings.REFLECT_REQUEST_TIMEOUT = 10
+    reflection = reflection_of(owner, meetings)
+
+    def lose_it():
+        while not background.stored:
+            time.sleep(0.01)
+        background.stored.pop(next(iter(background.stored)))
+
+    losing = threading.Thread(target=lose_it)
+    losing.start()
+    with pytest.raises(RetryLater):
+        run_reflection(reflection_id=reflection.pk, final_attempt=False)
+    losing.join()
+    reflection.refresh_from_db()
+    assert reflection.background_responses == {}
+
+    done = run_reflection(reflection_id=reflection.pk)
+
+    assert done.status == "succeeded", done.error
+    assert [c.body.get("background") for c in background.creates] == [True, True]
+
+
+def test_a_run_that_gives_up_cancels_the_response_still_computing(
+    background, settings, owner, meetings
+):
+    background.script(
+        background.background(
+            answer(good_result(meetings[0].pk, meetings[1].pk)),
+            hold=threading.Event(),
+        )
+    )
+    settings.REFLECT_REQUEST_TIMEOUT = 0.2
+    reflection = reflection_of(owner, meetings)
+
+    done = run_reflection(reflection_id=reflection.pk, final_attempt=True)
+
+    assert done.status == "failed"
+    (response_id,) = background.stored
+    cancels = background.background_calls("POST", cancel=True)
+    assert [r.path for r in cancels] == [f"/v1/responses/{response_id}/cancel"]
+    assert done.background_responses == {}
