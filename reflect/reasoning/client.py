@@ -186,6 +186,7 @@ class ModelClient:
                 _NO_JSON_SCHEMA.add(schema_key)
             # An ignored schema's answer (prose, other JSON) was billed all the same.
             billed = rejected.usage or empty_usage()
+            call.slot.saved = ""  # a new request: never the refused answer read again
             try:
                 reply = self._complete_in_tier(
                     model,

@@ -2,6 +2,7 @@
 is saved before waiting; the run polls it to the end; a resumed run re-attaches to the saved
 response instead of paying for a new one; cancelling cancels it remotely."""
 
+import json
 import threading
 import time
 
@@ -12,7 +13,7 @@ from reflect.reflections.asking import create_reflection
 from reflect.reflections.claims import RetryLater
 from reflect.reflections.lifecycle import cancel_reflection
 from reflect.reflections.running import run_reflection
-from tests.stub_openai import answer
+from tests.stub_openai import answer, usage
 
 from .helpers import good_result
 
@@ -200,3 +201,35 @@ def test_a_run_that_gives_up_cancels_the_response_still_computing(
     cancels = background.background_calls("POST", cancel=True)
     assert [r.path for r in cancels] == [f"/v1/responses/{response_id}/cancel"]
     assert done.background_responses == {}
+
+
+def test_a_resumed_answer_that_ignored_the_schema_is_asked_again_not_read_again(
+    background, settings, owner, meetings
+):
+    """The saved response re-attached to is prose: the plain-JSON request that follows is
+    a new response, and the prose is billed once."""
+    still_computing = threading.Event()
+    background.script(
+        background.background(
+            answer("Some thoughts: the launch slipped.", usage_=usage(800, 40)),
+            hold=still_computing,
+        ),
+        background.background(
+            answer(
+                json.dumps(good_result(meetings[0].pk, meetings[1].pk)),
+                usage_=usage(900, 300),
+            )
+        ),
+    )
+    settings.REFLECT_REQUEST_TIMEOUT = 0.2
+    reflection = reflection_of(owner, meetings)
+    with pytest.raises(RetryLater):
+        run_reflection(reflection_id=reflection.pk, final_attempt=False)
+    still_computing.set()
+    settings.REFLECT_REQUEST_TIMEOUT = 10
+
+    done = run_reflection(reflection_id=reflection.pk)
+
+    assert done.status == "succeeded", done.error
+    assert len(background.creates) == 2
+    assert done.usage["input_tokens"] == 1700 and done.usage["output_tokens"] == 340
