@@ -238,6 +238,11 @@ class ClaimedRun:
         return reflection
 
 
+class Overflow(Exception):
+    """A call too long for the model's context: the run re-plans the corpus for it, but a
+    step that reads paid answers (a reduce, a consensus merge) fails instead."""
+
+
 def cancel_responses(response_ids: list[str]) -> None:
     """Cancel background responses at the provider, best effort (each a short request)."""
     if not response_ids:

@@ -11,8 +11,10 @@ from django.conf import settings
 
 from ..reasoning import consensus, planning
 from ..reasoning import prompt as prompts
+from ..reasoning.errors import CONTEXT_OVERFLOW, ReasoningError
 from ..reasoning.schema import SCHEMA_VERSION
 from ..reasoning.sources import SourceDocument
+from .claims import Overflow
 
 
 def answer_by_consensus(run, plan: planning.Plan, by_id: dict[int, SourceDocument]):
@@ -53,17 +55,25 @@ def answer_by_consensus(run, plan: planning.Plan, by_id: dict[int, SourceDocumen
             )
         )
     run.progress(phase="merging the answers", parts_done=samples, parts_total=total)
-    merged = run.saved_call(
-        step="merge",
-        index=total,
-        key=run.part_key(["merge", *keys], model=model),
-        model=model,
-        prompt=prompts.Prompt(
-            prompts.MERGE_INSTRUCTIONS, consensus.render_answers(answers), run.asked
-        ),
-        cache_key="",
-        slices=[],
-    )
+    try:
+        merged = run.saved_call(
+            step="merge",
+            index=total,
+            key=run.part_key(["merge", *keys], model=model),
+            model=model,
+            prompt=prompts.Prompt(
+                prompts.MERGE_INSTRUCTIONS, consensus.render_answers(answers), run.asked
+            ),
+            cache_key="",
+            slices=[],
+        )
+    except Overflow as overflow:
+        # Re-planning the corpus would throw the paid answers away; they stay saved for
+        # a retry with a larger context.
+        raise ReasoningError(
+            f"the {samples} answers are too long to merge in one call: {overflow}",
+            kind=CONTEXT_OVERFLOW,
+        ) from None
     run.manifest["consensus"] = {"answers": samples, "sample_model": sample_model}
     run.progress(parts_done=total)
     return consensus.with_agreement(merged, answers)

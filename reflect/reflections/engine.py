@@ -24,7 +24,7 @@ from ..reasoning.schema import SCHEMA_VERSION
 from ..reasoning.service_tiers import tier_for
 from ..reasoning.sources import SourceDocument
 from .asking import asked_question
-from .claims import ClaimedRun
+from .claims import ClaimedRun, Overflow
 from .consensus_run import answer_by_consensus
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class Run(ClaimedRun):
                     if self.reflection.consensus:
                         self.manifest["notes"] = [*plan.notes, CONSENSUS_NEEDS_ONE_CALL]
                     return self.map_reduce(plan, by_id)
-                except _Overflow as overflow:
+                except Overflow as overflow:
                     try:
                         context, smaller = planning.replan_limits(
                             plan,
@@ -202,7 +202,7 @@ class Run(ClaimedRun):
                 record["usage"] = error.usage
                 self.add_usage(model, error.usage)
             if error.kind == CONTEXT_OVERFLOW:
-                raise _Overflow(error.message) from error
+                raise Overflow(error.message) from error
             raise
         record["usage"] = reply.usage
         record["structured_output"] = reply.structured
@@ -369,16 +369,12 @@ class Run(ClaimedRun):
                 cache_key="",
                 slices=[],
             )
-        except _Overflow as overflow:
+        except Overflow as overflow:
             # Smaller map parts would only make more notes: this cannot be re-planned.
             raise ReasoningError(
                 f"the notes from {total} parts are too long to synthesise in one call: {overflow}",
                 kind=CONTEXT_OVERFLOW,
             ) from None
-
-
-class _Overflow(Exception):
-    pass
 
 
 def _part_key(

@@ -241,3 +241,32 @@ def test_the_api_creates_a_consensus_reflection(
     assert Reflection.objects.get(pk=response.json()["id"]).consensus is True
     assert response.json()["estimate"]["consensus_samples"] == 3
     assert Reflection.objects.get(pk=plain.json()["id"]).consensus is False
+
+
+def test_a_merge_too_long_for_the_context_fails_and_keeps_the_paid_answers(
+    stub_openai, consensus_settings, owner, meetings
+):
+    """Re-planning the corpus into parts would throw the three paid answers away."""
+    payment, payment_again, contract = findings_for(meetings)
+    stub_openai.script(
+        answer(result(payment, contract)),
+        answer(result(payment_again)),
+        answer(result(payment)),
+        error(
+            400,
+            "This model's maximum context length is 8192 tokens. However, your "
+            "messages resulted in 9000 tokens.",
+            code="context_length_exceeded",
+            param="messages",
+        ),
+    )
+
+    finished = run_reflection(
+        reflection_id=ask(owner, meetings).pk, final_attempt=False
+    )
+
+    assert finished.status == Reflection.Status.FAILED
+    assert finished.error_kind == Reflection.ErrorKind.CONTEXT_OVERFLOW
+    assert "too long to merge" in finished.error
+    assert len(stub_openai.bodies) == 4, "no map-reduce calls after the merge"
+    assert ReflectionPart.objects.filter(reflection=finished).count() == 3
