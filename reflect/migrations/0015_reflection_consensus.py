@@ -7,12 +7,10 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-
-def search_index_again(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        search_index = import_module("reflect.migrations.0009_search_index_by_owner")
-        for statement in search_index.FORWARD:
-            schema_editor.execute(statement)
+# The same repair as 0011's, after the same rebuild.
+search_index_again = import_module(
+    "reflect.migrations.0011_cost_unknown_is_null"
+).search_index_again
 
 
 class Migration(migrations.Migration):
